@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * auth: the user database, a passwd-file in Dovecot's format:
+ *   user@domain:{SCHEME}hash:uid:gid::home::
+ * Schemes SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, yescrypt (via crypt(3));
+ * a bare "$6$..." is taken as CRYPT. Comparison is constant-time. The
+ * file is re-read when its mtime or size changes.
+ */
+#ifndef TERN_AUTH_H
+#define TERN_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "tern.h"
+
+struct auth_db;
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_FAILED,	/* unknown user or wrong password: same answer */
+	AUTH_TEMPFAIL,	/* the database could not be read */
+};
+
+/* Open (and read) a passwd-file. -1 with *error_r (malloc'ed). */
+int auth_db_open(const char *path, struct auth_db **db_r, char **error_r);
+void auth_db_free(struct auth_db **db);
+
+/* user@domain exists (local part and domain compared
+ * case-insensitively). */
+bool auth_user_exists(struct auth_db *db, const char *user);
+/* Check a password. The same work is done for unknown users, so timing
+ * does not tell them apart. */
+enum auth_result auth_verify(struct auth_db *db, const char *user,
+	const char *password, size_t password_len);
+/* Check a password against one stored "{SCHEME}hash": true if it matches. */
+bool auth_password_matches(const char *stored, const char *password,
+	size_t password_len);
+/* Sleep the failure delay (ms), e.g. after AUTH_FAILED. */
+void auth_failure_delay(unsigned delay_ms);
+
+#endif

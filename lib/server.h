@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server: the listener supervisor shared by the daemons. Binds the
+ * configured IPv4/IPv6 addresses (backlog >= 128), drops to an
+ * unprivileged user after binding when started as root, forks one process
+ * per session, enforces the overall and per-client-IP session limits,
+ * reloads on SIGHUP, drains on SIGTERM/SIGINT (stops accepting, waits for
+ * sessions, then exits). --stdio serves one session on fds 0/1 instead.
+ */
+#ifndef TERN_SERVER_H
+#define TERN_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "config.h"
+
+/* A connected client, as the session sees it (in the child process). */
+struct server_client {
+	int fd;				/* the socket; -1 with --stdio */
+	const struct listener_config *listener;	/* NULL with --stdio */
+	char addr[64];			/* "192.0.2.7", "::1" */
+	uint16_t port;
+	char local_addr[64];
+	uint16_t local_port;
+	bool loopback;			/* 127/8 or ::1 (or --stdio) */
+	/* Non-NULL when the session must be refused at once: over
+	 * max_sessions or max_sessions_per_ip. The daemon answers with its
+	 * protocol's "busy" reply (SMTP 421 4.7.0) and returns. */
+	const char *refuse_reason;
+};
+
+struct server_params {
+	const char *prog;
+	const struct listener_config *listeners;
+	size_t n_listeners;
+	uint32_t max_sessions;
+	uint32_t max_sessions_per_ip;
+	const char *run_user;		/* NULL: stay who we are */
+	/* Runs in the child for each connection; the child exits after. */
+	void (*session)(struct server_client *client, void *ctx);
+	/* SIGHUP: reload configuration in the master; return -1 to keep the
+	 * old one (the error is logged by the callback). May be NULL. */
+	int (*reload)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * Bind all listeners; -1 with *error_r (malloc'ed) if any fails. Kept
+ * separate from server_run() so that a daemon can bind as root, then load
+ * files and drop privileges.
+ */
+struct server;
+int server_bind(const struct server_params *params, struct server **srv_r,
+	char **error_r);
+/* Drop privileges (if root and run_user set), then accept and fork until
+ * SIGTERM/SIGINT; returns 0 after draining, -1 on a fatal error. */
+int server_run(struct server *srv);
+void server_free(struct server **srv);
+
+/* Serve one session on fds 0 and 1 (--stdio): the client is "stdio",
+ * loopback. */
+void server_run_stdio(const struct server_params *params);
+
+#endif
