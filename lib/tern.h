@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #ifdef HAVE_CONFIG_H
-#include "config.h"
+#include "autoconfig.h"
 #endif
 
 #define TERN_PRINTF(f, a) __attribute__((format(printf, f, a)))
