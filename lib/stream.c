@@ -442,6 +442,15 @@ stream_alloc(const struct stream_ops *ops)
 	return s;
 }
 
+static void
+ignore_sigpipe(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+		(void)signal(SIGPIPE, SIG_IGN);
+}
+
 static bool
 is_socket(int fd)
 {
@@ -460,6 +469,10 @@ stream_fd_new(int rfd, int wfd, bool close_fds_)
 	s->close_fds = close_fds_;
 	s->rsock = is_socket(rfd);
 	s->wsock = wfd == rfd ? s->rsock : is_socket(wfd);
+	/* write(2) to a pipe has no MSG_NOSIGNAL: EPIPE must be an error,
+	 * not the death of the session. */
+	if (!s->wsock)
+		ignore_sigpipe();
 	return s;
 }
 
@@ -756,8 +769,8 @@ start_tls(struct stream *s, SSL_CTX *ctx, bool server, const char *host,
 	if (stream_flush(s) < 0)
 		return -1;
 	/* OpenSSL writes to the socket with write(2): no SIGPIPE wanted. */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
-	    set_nonblock(s->rfd) < 0 || set_nonblock(s->wfd) < 0) {
+	ignore_sigpipe();
+	if (set_nonblock(s->rfd) < 0 || set_nonblock(s->wfd) < 0) {
 		seterr_errno(s, errno);
 		return -1;
 	}

@@ -25,7 +25,9 @@ enum stream_eol {
 };
 
 /* Over file descriptors (a socket twice, or 0 and 1 for --stdio). The fds
- * are closed by stream_free() when close_fds is true. */
+ * are closed by stream_free() when close_fds is true. When wfd is not a
+ * socket, and on STARTTLS, SIGPIPE is set to SIG_IGN if it was SIG_DFL
+ * (write(2) has no MSG_NOSIGNAL). TLS sets O_NONBLOCK on the fds. */
 struct stream *stream_fd_new(int rfd, int wfd, bool close_fds);
 /* Over memory: reads input (copied), collects output for the tests. */
 struct stream *stream_mem_new(const void *input, size_t len);

@@ -311,6 +311,49 @@ START_TEST(test_peer_closed)
 }
 END_TEST
 
+START_TEST(test_pipe_closed)
+{
+	struct stream *s;
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	s = stream_fd_new(-1, p[1], true);
+	stream_puts(s, "* BYE\r\n");
+	/* EPIPE, not SIGPIPE, on a pipe too (--stdio) */
+	ck_assert_int_eq(stream_flush(s), -1);
+	ck_assert_str_eq(stream_error(s), "connection closed");
+	stream_free(&s);
+}
+END_TEST
+
+START_TEST(test_pipe_pair)
+{
+	struct stream *s;
+	struct buf line;
+	int in[2], out[2];
+	char got[32];
+
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	ck_assert_int_eq(write(in[1], "HELO x\n", 7), 7);
+	close(in[1]);
+	s = stream_fd_new(in[0], out[1], true);
+	stream_set_timeout(s, 1000);
+	buf_init(&line, 100);
+	ck_assert_int_eq(stream_read_line(s, &line, 100, NULL), 1);
+	ck_assert_str_eq(buf_str(&line), "HELO x");
+	ck_assert_int_eq(stream_read_line(s, &line, 100, NULL), 0);
+	stream_puts(s, "250 ok\r\n");
+	ck_assert_int_eq(stream_flush(s), 0);
+	ck_assert_int_eq(read(out[0], got, sizeof(got)), 8);
+	ck_assert(memcmp(got, "250 ok\r\n", 8) == 0);
+	buf_clear(&line);
+	stream_free(&s);
+	close(out[0]);
+}
+END_TEST
+
 /* TLS */
 
 static const char *cert_file, *key_file;
@@ -506,6 +549,47 @@ START_TEST(test_starttls_injection)
 }
 END_TEST
 
+START_TEST(test_tls_handshake_timeout)
+{
+	struct stream *s;
+	const char *error;
+	SSL_CTX *ctx = server_ctx();
+	int sv[2];
+
+	make_pair(sv);
+	s = stream_fd_new(sv[0], sv[0], true);
+	stream_set_timeout(s, 100);
+	ck_assert_int_eq(stream_start_tls_server(s, ctx, &error), -1);
+	ck_assert(stream_timed_out(s));
+	ck_assert_str_eq(error, "timeout");
+	stream_free(&s);
+	close(sv[1]);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_tls_garbage)
+{
+	static const char junk[] = "GET / HTTP/1.0\r\n\r\n";
+	struct stream *s;
+	const char *error;
+	SSL_CTX *ctx = server_ctx();
+	int sv[2];
+
+	make_pair(sv);
+	ck_assert_int_eq(write(sv[1], junk, sizeof(junk) - 1),
+	    (ssize_t)sizeof(junk) - 1);
+	s = stream_fd_new(sv[0], sv[0], true);
+	stream_set_timeout(s, 1000);
+	ck_assert_int_eq(stream_start_tls_server(s, ctx, &error), -1);
+	ck_assert(!stream_timed_out(s));
+	ck_assert_msg(strstr(error, "http request") != NULL, "%s", error);
+	stream_free(&s);
+	close(sv[1]);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
 START_TEST(test_tls_on_mem_refused)
 {
 	struct stream *s = stream_mem_new("", 0);
@@ -539,6 +623,8 @@ stream_suite(void)
 	tcase_add_test(tc, test_write_timeout);
 	tcase_add_test(tc, test_deadline);
 	tcase_add_test(tc, test_peer_closed);
+	tcase_add_test(tc, test_pipe_closed);
+	tcase_add_test(tc, test_pipe_pair);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tls");
@@ -547,6 +633,8 @@ stream_suite(void)
 	tcase_add_test(tc, test_starttls);
 	tcase_add_test(tc, test_starttls_wrong_host);
 	tcase_add_test(tc, test_starttls_injection);
+	tcase_add_test(tc, test_tls_handshake_timeout);
+	tcase_add_test(tc, test_tls_garbage);
 	tcase_add_test(tc, test_tls_on_mem_refused);
 	suite_add_tcase(s, tc);
 	return s;
