@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,6 +364,66 @@ START_TEST(test_reload_and_ipv6)
 }
 END_TEST
 
+/* Reports the session's uid, gid and supplementary groups. */
+static void
+session_ids(struct server_client *c, void *ctx)
+{
+	gid_t groups[64];
+	char line[128];
+	int n, ng;
+
+	ng = getgroups(64, groups);
+	n = snprintf(line, sizeof(line), "uid=%ld gid=%ld groups=%d g0=%ld\n",
+	    (long)geteuid(), (long)getegid(), ng,
+	    ng > 0 ? (long)groups[0] : -1L);
+	if (write(c->fd, line, (size_t)n) != n)
+		return;
+}
+
+/* Started as root with run_user: sessions run as that user. */
+START_TEST(test_drop_privileges)
+{
+	struct server_params p = params_for(1, 0, 0);
+	struct passwd *pw = getpwnam("nobody");
+	struct server *srv;
+	char *error = NULL, line[256], want[128];
+	int fd, status;
+	pid_t pid;
+
+	if (geteuid() != 0 || pw == NULL)
+		return;		/* XXX: needs root and a "nobody" user */
+	snprintf(want, sizeof(want), "uid=%ld gid=%ld groups=1 g0=%ld\n",
+	    (long)pw->pw_uid, (long)pw->pw_gid, (long)pw->pw_gid);
+	p.run_user = "nobody";
+	p.session = session_ids;
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	pid = fork_server(&srv);
+	fd = connect_to(AF_INET, ports[0]);
+	ck_assert_int_ge(fd, 0);
+	read_line(fd, line, sizeof(line));
+	ck_assert_str_eq(line, want);
+	close(fd);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+START_TEST(test_unknown_run_user)
+{
+	struct server_params p = params_for(1, 0, 0);
+	struct server *srv;
+	char *error = NULL;
+
+	if (geteuid() != 0)
+		return;		/* XXX: without root there is nothing to drop */
+	p.run_user = "no-such-user-tern";
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	ck_assert_int_eq(server_run(srv), -1);
+	server_free(&srv);
+}
+END_TEST
+
 START_TEST(test_stdio)
 {
 	struct server_params p = params_for(0, 0, 0);
@@ -403,6 +464,8 @@ server_suite(void)
 	tcase_add_test(tc, test_max_sessions);
 	tcase_add_test(tc, test_drain_timeout);
 	tcase_add_test(tc, test_reload_and_ipv6);
+	tcase_add_test(tc, test_drop_privileges);
+	tcase_add_test(tc, test_unknown_run_user);
 	tcase_add_test(tc, test_stdio);
 	suite_add_tcase(s, tc);
 	return s;
