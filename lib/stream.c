@@ -304,8 +304,8 @@ seterr_ssl(struct stream *s, int ssl_err, int sys_errno)
 static int
 tls_retry(struct stream *s, int ret)
 {
+	int sys_errno = errno;	/* before anything can change it */
 	int err = SSL_get_error(s->ssl, ret);
-	int sys_errno = errno;
 
 	switch (err) {
 	case SSL_ERROR_WANT_READ:
