@@ -15,10 +15,6 @@
  * sessions, SIGTERM the rest, return 0. SIGHUP: params.reload(). Listener
  * addresses are not re-read: changing them needs a restart.
  */
-/* accept4, pipe2: _GNU_SOURCE must come before the system headers. */
-#ifdef HAVE_CONFIG_H
-#include "autoconfig.h"
-#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
