@@ -155,11 +155,34 @@ scan_find(const struct scan *sc, const char *name)
 	return NULL;
 }
 
+/* Delivery time of a name "<secs>.M<usec>...": secs * 1e6 + usec, or 0
+ * for names of another form. */
+static uint64_t
+name_time(const char *name)
+{
+	char *end;
+	unsigned long long secs, usec = 0;
+
+	if (name[0] < '0' || name[0] > '9')
+		return 0;
+	secs = strtoull(name, &end, 10);
+	if (*end != '.')
+		return 0;
+	if (end[1] == 'M' && end[2] >= '0' && end[2] <= '9')
+		usec = strtoull(end + 2, NULL, 10) % 1000000;
+	return (uint64_t)secs * 1000000 + usec;
+}
+
+/* Delivery order: by the time in the name (usec is not zero-padded,
+ * so text order would be wrong), then by name. */
 static int
 new_entry_cmp(const void *pa, const void *pb)
 {
 	const struct scan_entry *const *a = pa, *const *b = pb;
+	uint64_t ta = name_time((*a)->name), tb = name_time((*b)->name);
 
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
 	return strcmp((*a)->name, (*b)->name);
 }
 

@@ -228,6 +228,29 @@ START_TEST(test_new_mailbox_and_move)
 }
 END_TEST
 
+START_TEST(test_uid_order)
+{
+	struct maildir_mailbox *mb;
+	enum tern_err err;
+	const char *error;
+
+	/* usec is not zero-padded: text order would put M100 first */
+	put("new/1700000000.M100P1.h,S=1,W=1", "x");
+	put("new/1700000000.M99P1.h,S=1,W=1", "x");
+	put("new/1699999999.M999999P1.h,S=1,W=1", "x");
+	put("new/foreign-name", "x");
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 4);
+	ck_assert_str_eq(mb->mails[0].basename, "foreign-name");
+	ck_assert_str_eq(mb->mails[1].basename,
+	    "1699999999.M999999P1.h,S=1,W=1");
+	ck_assert_str_eq(mb->mails[2].basename, "1700000000.M99P1.h,S=1,W=1");
+	ck_assert_str_eq(mb->mails[3].basename, "1700000000.M100P1.h,S=1,W=1");
+	ck_assert_uint_eq(mb->mails[3].uid, 4);
+	maildir_mailbox_free(&mb);
+}
+END_TEST
+
 START_TEST(test_flags_expunge_keywords)
 {
 	struct maildir_mailbox *mb;
@@ -461,6 +484,7 @@ mailbox_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_dovecot_fixture);
 	tcase_add_test(tc, test_new_mailbox_and_move);
+	tcase_add_test(tc, test_uid_order);
 	tcase_add_test(tc, test_flags_expunge_keywords);
 	tcase_add_test(tc, test_stale_lock);
 	tcase_add_test(tc, test_concurrent_delivery);
