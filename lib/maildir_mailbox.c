@@ -329,6 +329,7 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		/* A new uidlist: UIDVALIDITY from the clock, once. */
 		ul->uid_validity = (uint32_t)time(NULL);
 		str_random_hex(ul->guid, 16);
+		str_lower(ul->guid);	/* Dovecot writes lower-case hex */
 		changed = true;
 	}
 	if (scan_folder(sc, mb->path) < 0)

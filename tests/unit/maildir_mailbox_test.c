@@ -195,6 +195,7 @@ START_TEST(test_new_mailbox_and_move)
 	    &err, &error), 0);
 	ck_assert_uint_ge(mb->uid_validity, (uint32_t)now);
 	ck_assert_uint_eq(strlen(mb->guid), 32);
+	ck_assert_uint_eq(strspn(mb->guid, "0123456789abcdef"), 32);
 	validity = mb->uid_validity;
 	ck_assert_uint_eq(mb->count, 2);
 	m = maildir_mailbox_find(mb, 1);
