@@ -63,11 +63,16 @@ scan_dir(struct scan *sc, const char *folder, bool in_new)
 		return -1;
 	d = opendir(path);
 	if (d == NULL)
-		return -1;
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
+		return errno == ENOENT ? 0 : -1;	/* no new/: empty */
+	for (;;) {
 		struct scan_entry *e;
 
+		/* errno tells the end from an error; set before each call
+		 * since the allocations below may touch it */
+		errno = 0;
+		de = readdir(d);
+		if (de == NULL)
+			break;
 		/* dot files are not messages (Maildir spec) */
 		if (de->d_name[0] == '.')
 			continue;
