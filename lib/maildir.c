@@ -572,6 +572,28 @@ maildir_filename_flags(const char *name)
 }
 
 int
+maildir_filename_get_flags(const char *name, char *out, size_t size)
+{
+	const char *flags = maildir_filename_flags(name);
+	size_t len = strcspn(flags, ",");
+	char tmp[MAILDIR_NAME_MAX + 1];
+
+	if (len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, flags, len);
+	tmp[len] = '\0';
+	return maildir_flags_normalize(tmp, out, size);
+}
+
+const char *
+maildir_filename_flags_extra(const char *name)
+{
+	const char *flags = maildir_filename_flags(name);
+
+	return flags + strcspn(flags, ",");
+}
+
+int
 maildir_filename_size(const char *name, char key, uint64_t *size_r)
 {
 	size_t base = maildir_filename_base_len(name);

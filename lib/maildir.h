@@ -78,8 +78,15 @@ int maildir_user_path(const char *tmpl, const char *user, char *out,
 
 /* Length of the base name: up to the ':' that starts the info part. */
 size_t maildir_filename_base_len(const char *name);
-/* The flags of a name ("RS" in "x:2,RS"), or "" when it has none. */
+/* The flags of a name ("RS" in "x:2,RS"), or "" when it has none.
+ * Dovecot allows "<flags>,<extra fields>" here: see the next two. */
 const char *maildir_filename_flags(const char *name);
+/* The flag letters of name, up to a ',' that starts Dovecot's extra
+ * fields, normalised into out (see maildir_flags_normalize). -1 when they
+ * are not letters. */
+int maildir_filename_get_flags(const char *name, char *out, size_t size);
+/* The extra fields after the flags (",xyz"), kept on renames; or "". */
+const char *maildir_filename_flags_extra(const char *name);
 /* The ,S= (key 'S') or ,W= (key 'W') size of a base name. 0 or -1. */
 int maildir_filename_size(const char *name, char key, uint64_t *size_r);
 

@@ -302,6 +302,43 @@ START_TEST(test_flags_expunge_keywords)
 	ck_assert_uint_eq(mb->mails[2].uid, 4);
 	ck_assert_uint_eq(mb->next_uid, 5);
 
+	/* that sync rewrote the uidlist: with the latest file names */
+	{
+		struct uidlist ul;
+
+		snprintf(from, sizeof(from), "%s/dovecot-uidlist", box);
+		uidlist_init(&ul);
+		ck_assert_int_eq(uidlist_read(from, &ul, &error), 0);
+		ck_assert_str_eq(uidlist_lookup(&ul, 1)->filename,
+		    maildir_mailbox_find(mb, 1)->basename);
+		ck_assert_ptr_null(uidlist_lookup(&ul, 2));
+		uidlist_clear(&ul);
+	}
+
+	/* Dovecot's ",<extra>" after the flags is kept */
+	put("cur/1700000009.M1P1.h,S=1,W=1:2,S,ext", "x");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	m = maildir_mailbox_find(mb, 5);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->flags, "S");
+	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 5, "FS", &err, &error),
+	    0);
+	ck_assert_str_eq(maildir_mailbox_find(mb, 5)->basename,
+	    "1700000009.M1P1.h,S=1,W=1:2,FS,ext");
+
+	/* flag changes and expunges wait for the uidlist lock */
+	mb->lock_set.timeout_secs = 0;
+	snprintf(from, sizeof(from), "%s/dovecot-uidlist.lock", box);
+	test_write_file(from, "1:elsewhere");
+	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 5, "", &err, &error),
+	    -1);
+	ck_assert_int_eq(err, TERN_ERR_TEMP);
+	ck_assert_int_eq(maildir_mailbox_expunge(mb, 5, &err, &error), -1);
+	ck_assert_int_eq(err, TERN_ERR_TEMP);
+	ck_assert_ptr_nonnull(maildir_mailbox_find(mb, 5));
+	ck_assert_int_eq(unlink(from), 0);
+	mb->lock_set.timeout_secs = MAILDIR_MAILBOX_LOCK_TIMEOUT_SECS;
+
 	/* keywords */
 	ck_assert_int_eq(maildir_mailbox_keyword_index(mb, "work", false,
 	    &err, &error), -1);

@@ -201,6 +201,16 @@ START_TEST(test_filename_helpers)
 	ck_assert_str_eq(maildir_filename_flags("1.M2P3.h,S=5:2,RSa"), "RSa");
 	ck_assert_str_eq(maildir_filename_flags("1.M2P3.h,S=5"), "");
 	ck_assert_str_eq(maildir_filename_flags("1.M2P3.h:1,xx"), "");
+	ck_assert_int_eq(maildir_filename_get_flags("1.h:2,aS,xyz", out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "Sa");
+	ck_assert_str_eq(maildir_filename_flags_extra("1.h:2,aS,xyz"), ",xyz");
+	ck_assert_str_eq(maildir_filename_flags_extra("1.h:2,aS"), "");
+	ck_assert_int_eq(maildir_filename_get_flags("1.h", out, sizeof(out)),
+	    0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(maildir_filename_get_flags("1.h:2,S!", out,
+	    sizeof(out)), -1);
 	ck_assert_int_eq(maildir_filename_size("1.h,S=100,W=102:2,S", 'S',
 	    &v), 0);
 	ck_assert_uint_eq(v, 100);
