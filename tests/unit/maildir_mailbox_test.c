@@ -95,6 +95,10 @@ make_dovecot_fixture(void)
 	put("new/1700000003.M4P1.host,S=50,W=52", b50);
 	/* delivered by another MDA after Dovecot's last sync */
 	put("cur/1700000004.M5P1.host,S=10,W=11:2,T", b10);
+	/* the shape of Dovecot's own names (its documentation's example),
+	 * keywords l and n, no W= anywhere: the size is counted */
+	put("cur/1700000005.M41850P8566V0000000000000015I0000000004F3030E_0"
+	    ".mx1.example.com,S=10:2,STln", b10);
 	/* no longer here: uid 2 was expunged long ago; tmp/ is ignored */
 	put("tmp/1700000005.M6P1.host", "partial");
 	snprintf(path, sizeof(path), "%s/.Sent", box);
@@ -121,8 +125,8 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
 	ck_assert_uint_eq(mb->uid_validity, 1700000000);
 	ck_assert_str_eq(mb->guid, GUID);
-	ck_assert_uint_eq(mb->count, 4);
-	ck_assert_uint_eq(mb->next_uid, 6);
+	ck_assert_uint_eq(mb->count, 5);
+	ck_assert_uint_eq(mb->next_uid, 7);
 	ck_assert_ptr_null(maildir_mailbox_find(mb, 2));
 
 	m = maildir_mailbox_find(mb, 1);
@@ -153,6 +157,13 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_ptr_nonnull(m);
 	ck_assert_str_eq(m->basename, "1700000004.M5P1.host,S=10,W=11:2,T");
 	ck_assert_str_eq(m->flags, "T");
+
+	m = maildir_mailbox_find(mb, 6);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->flags, "STln");
+	ck_assert_uint_eq(m->keywords, (1u << 11) | (1u << 13));
+	ck_assert_uint_eq(m->size, 10);
+	ck_assert_uint_eq(m->vsize, 11);
 	maildir_mailbox_free(&mb);
 	ck_assert_ptr_null(mb);
 
@@ -161,9 +172,12 @@ START_TEST(test_dovecot_fixture)
 	uidlist_init(&ul);
 	ck_assert_int_eq(uidlist_read(path, &ul, &error), 0);
 	ck_assert_uint_eq(ul.uid_validity, 1700000000);
-	ck_assert_uint_eq(ul.next_uid, 6);
+	ck_assert_uint_eq(ul.next_uid, 7);
 	ck_assert_str_eq(ul.guid, GUID);
-	ck_assert_uint_eq(ul.count, 4);
+	ck_assert_uint_eq(ul.count, 5);
+	/* rewritten with the latest names (FRSab, not RSa) */
+	ck_assert_str_eq(uidlist_lookup(&ul, 3)->filename,
+	    "1700000002.M3P1.host,S=1000:2,FRSab");
 	ck_assert_str_eq(uidlist_lookup(&ul, 3)->ext, "W1024");
 	ck_assert_str_eq(uidlist_lookup(&ul, 5)->filename,
 	    "1700000004.M5P1.host,S=10,W=11:2,T");
