@@ -66,16 +66,6 @@ int maildir_create(const char *maildir, bool folder_marker);
 int maildir_path(char *out, size_t size, const char *fmt, ...)
 	TERN_PRINTF(3, 4);
 
-/*
- * Expand a per-user path template into out: %u the full user name
- * ("alice@example.test"), %n its local part, %d its domain, %% a '%'.
- * The local part and domain must be non-empty, contain no '/', no
- * control character and not start with '.', so that no user can name a
- * path outside his own directory. 0, or -1 with a static *error_r.
- */
-int maildir_user_path(const char *tmpl, const char *user, char *out,
-	size_t size, const char **error_r);
-
 /* Length of the base name: up to the ':' that starts the info part. */
 size_t maildir_filename_base_len(const char *name);
 /* The flags of a name ("RS" in "x:2,RS"), or "" when it has none.

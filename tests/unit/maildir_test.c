@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for lib/maildir.c: unique names, delivery (CRLF to LF at
- * every split, S= and W=, publish, abort), file-name helpers, paths. */
+ * every split, S= and W=, publish, abort), file-name helpers. */
 #include "store_testlib.h"
 
 #include <dirent.h>
@@ -232,43 +232,6 @@ START_TEST(test_filename_helpers)
 }
 END_TEST
 
-static const struct {
-	const char *tmpl, *user, *want;
-} path_cases[] = {
-	{ "/m/%d/%n/Maildir", "alice@example.test",
-	  "/m/example.test/alice/Maildir" },
-	{ "/m/%u", "alice@example.test", "/m/alice@example.test" },
-	{ "/m/100%%/%n", "bob", "/m/100%/bob" },
-	{ "/m/%d/%n", "bob", NULL },
-	{ "/m/%n", "../etc@x", NULL },
-	{ "/m/%n", ".hidden@x", NULL },
-	{ "/m/%n", "a/b@x", NULL },
-	{ "/m/%d", "a@../..", NULL },
-	{ "/m/%d", "a@", NULL },
-	{ "/m/%n", "@x", NULL },
-	{ "/m/%n", "a\nb@x", NULL },
-	{ "/m/%x", "a@x", NULL },
-};
-
-START_TEST(test_user_path)
-{
-	char out[256];
-	const char *error = NULL;
-	int ret = maildir_user_path(path_cases[_i].tmpl, path_cases[_i].user,
-	    out, sizeof(out), &error);
-
-	if (path_cases[_i].want == NULL) {
-		ck_assert_int_eq(ret, -1);
-		ck_assert_ptr_nonnull(error);
-	} else {
-		ck_assert_int_eq(ret, 0);
-		ck_assert_str_eq(out, path_cases[_i].want);
-	}
-	ck_assert_int_eq(maildir_user_path("/m/%u", "alice@x", out, 8,
-	    &error), -1);
-}
-END_TEST
-
 static Suite *
 maildir_suite(void)
 {
@@ -284,7 +247,6 @@ maildir_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_filename_helpers);
-	tcase_add_loop_test(tc, test_user_path, 0, N_ELEMENTS(path_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
