@@ -87,7 +87,7 @@ auth_failure_delay_ms = 0;
 smtpd = {{
 	listeners = (
 		{{ name = "mx"; address = "127.0.0.1"; port = {mx};
-		  mode = "mx"; tls = "starttls"; auth = false; }},
+		  mode = "mx"; tls = "starttls"; auth = true; }},
 		{{ name = "submission"; address = "127.0.0.1"; port = {sub};
 		  mode = "submission"; tls = "starttls"; auth = true; }},
 		{{ name = "submissions"; address = "127.0.0.1"; port = {subs};
