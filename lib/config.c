@@ -70,6 +70,7 @@ const char config_embedded_default[] =
 /* The state of one load: where errors go, and which file we are in. */
 struct load {
 	const char *file;	/* name for errors when libconfig has none */
+	const char *dir;	/* where @include looks, NULL for a string */
 	char **error_r;
 };
 
@@ -131,6 +132,9 @@ set_error(struct load *ld, const config_setting_t *s, const char *path,
 	if (file == NULL)
 		file = ld->file;
 	buf_init(&b, CONFIG_ERROR_MAX);
+	/* an @include'd file is named as written: say where it is */
+	if (ld->dir != NULL && file[0] != '/' && strcmp(file, ld->file) != 0)
+		(void)buf_puts(&b, ld->dir);
 	if (line > 0)
 		(void)buf_appendf(&b, "%s:%u: ", file, line);
 	else
@@ -276,6 +280,11 @@ check_log_level(const char *s)
 }
 
 /* --- generic setters --------------------------------------------------- */
+
+/* KEY_ENUM stores through an int *. */
+_Static_assert(sizeof(enum listener_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum listener_tls) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum plaintext_auth) == sizeof(int), "enum size");
 
 #define FIELD(base, k, type) ((type *)(void *)((char *)(base) + (k)->offset))
 #define CFIELD(base, k, type) \
@@ -803,8 +812,9 @@ static int
 parse_text(const char *name, const char *text, const char *path,
 	struct tern_config *cfg, char **error_r)
 {
-	struct load ld = { name, error_r };
+	struct load ld = { name, NULL, error_r };
 	config_t lc;
+	char *dir = NULL;
 	int ret;
 
 	config_init(&lc);
@@ -818,7 +828,17 @@ parse_text(const char *name, const char *text, const char *path,
 			return -1;
 		}
 		fclose(f);
-		ret = config_read_file(&lc, path);
+		{
+			/* @include "x" is taken next to the file */
+			const char *slash = strrchr(path, '/');
+
+			dir = slash != NULL ?
+				xstrndup(path, (size_t)(slash - path + 1)) :
+				xstrdup("./");
+			ld.dir = dir;
+			config_set_include_dir(&lc, dir);
+			ret = config_read_file(&lc, path);
+		}
 	} else {
 		ret = config_read_string(&lc, text);
 	}
@@ -827,6 +847,9 @@ parse_text(const char *name, const char *text, const char *path,
 		struct buf b;
 
 		buf_init(&b, CONFIG_ERROR_MAX);
+		if (dir != NULL && file != NULL && file[0] != '/' &&
+		    strcmp(file, name) != 0)
+			(void)buf_puts(&b, dir);
 		(void)buf_appendf(&b, "%s:%d: %s",
 			file != NULL ? file : name, config_error_line(&lc),
 			config_error_text(&lc) != NULL ?
@@ -834,10 +857,12 @@ parse_text(const char *name, const char *text, const char *path,
 		*error_r = xstrdup(buf_str(&b));
 		buf_clear(&b);
 		config_destroy(&lc);
+		free(dir);
 		return -1;
 	}
 	ret = load_root(&lc, cfg, &ld);
 	config_destroy(&lc);
+	free(dir);
 	return ret;
 }
 

@@ -359,6 +359,45 @@ START_TEST(test_dump_reloads)
 }
 END_TEST
 
+START_TEST(test_include)
+{
+	struct tern_config cfg;
+	char *error = NULL, dir[64], main_path[128], inc_path[128];
+	char want[256];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "/tmp/tern-config-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(main_path, sizeof(main_path), "%s/tern.conf", dir);
+	snprintf(inc_path, sizeof(inc_path), "%s/smtpd.conf", dir);
+	f = fopen(main_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("log_level = \"warn\";\n@include \"smtpd.conf\"\n", f);
+	fclose(f);
+	f = fopen(inc_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("smtpd = {\n  max_errors = 5;\n};\n", f);
+	fclose(f);
+	ck_assert_int_eq(config_load(main_path, NULL, &cfg, &error), 0);
+	ck_assert_uint_eq(cfg.smtpd.max_errors, 5);
+	config_clear(&cfg);
+
+	/* an error in the included file names that file */
+	f = fopen(inc_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("smtpd = {\n  max_errors = 5;\n  nope = 1;\n};\n", f);
+	fclose(f);
+	ck_assert_int_eq(config_load(main_path, NULL, &cfg, &error), -1);
+	snprintf(want, sizeof(want), "%s:3: smtpd.nope: unknown setting",
+		inc_path);
+	ck_assert_str_eq(error, want);
+	free(error);
+	unlink(inc_path);
+	unlink(main_path);
+	rmdir(dir);
+}
+END_TEST
+
 static const struct {
 	const char *user;
 	const char *path;	/* NULL: refused */
@@ -434,6 +473,7 @@ config_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_data_dir);
 	tcase_add_test(tc, test_dump_reloads);
+	tcase_add_test(tc, test_include);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("maildir");
 	tcase_add_loop_test(tc, test_maildir_path, 0, N_ELEMENTS(maildirs));
