@@ -39,13 +39,16 @@ def setUpModule():
 
 
 def tearDownModule():
-    global server_log
+    global server_log, sanitizer
     if server is not None:
+        server.stop_daemon()
         server_log = server.log_text()
+        sanitizer = server.sanitizer_report()
         server.stop()
 
 
 server_log = ""
+sanitizer = None
 
 
 def token():
@@ -383,6 +386,10 @@ def main():
             print("SKIP: %s is missing" % prog)
             return 77
     prog = unittest.main(exit=False, verbosity=2)
+    if sanitizer is not None:
+        print("FAIL: a sanitizer reported an error in smtpd:\n" + sanitizer,
+              file=sys.stderr)
+        return 1
     if not prog.result.wasSuccessful():
         print("smtpd log (tail):\n" + server_log, file=sys.stderr)
         return 1
