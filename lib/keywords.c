@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "buf.h"
 #include "keywords.h"
 #include "maildir.h"
@@ -85,33 +86,30 @@ keywords_parse(struct span text, struct keywords *kw)
 int
 keywords_read(const char *path, struct keywords *kw, const char **error_r)
 {
-	char *data = xmalloc(KEYWORDS_FILE_MAX + 1);
-	size_t off = 0;
+	char *data;
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(data);
-		if (errno == ENOENT)
-			return 0;
-		snprintf(keywords_error, sizeof(keywords_error),
-		    "keywords: %s: %s", path, strerror(errno));
-		*error_r = keywords_error;
-		return -1;
-	}
-	while (off < KEYWORDS_FILE_MAX) {
-		n = read(fd, data + off, KEYWORDS_FILE_MAX - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		goto io_error;
+	data = xmalloc(KEYWORDS_FILE_MAX + 1);
+	n = read_full(fd, data, KEYWORDS_FILE_MAX);
 	(void)close(fd);
-	keywords_parse(span_make(data, off), kw);
+	if (n < 0) {
+		free(data);
+		goto io_error;
+	}
+	keywords_parse(span_make(data, (size_t)n), kw);
 	free(data);
 	return 0;
+io_error:
+	snprintf(keywords_error, sizeof(keywords_error), "keywords: %s: %s",
+	    path, strerror(errno));
+	*error_r = keywords_error;
+	return -1;
 }
 
 int

@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "maildir.h"
 #include "str.h"
 #include "xmalloc.h"
@@ -114,20 +115,6 @@ mkdir_parents(const char *path)
 	return mkdir_exist_ok(tmp);
 }
 
-static int
-fsync_path(const char *path)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = fsync(fd);
-	if (close(fd) < 0)
-		ret = -1;
-	return ret;
-}
-
 int
 maildir_create(const char *maildir, bool folder_marker)
 {
@@ -167,7 +154,7 @@ maildir_create(const char *maildir, bool folder_marker)
 			return -1;
 	}
 	/* The new directories must survive a crash with the first message. */
-	if (created && fsync_path(maildir) < 0)
+	if (created && fsync_dir(maildir) < 0)
 		return -1;
 	return 0;
 }
@@ -435,7 +422,7 @@ maildir_delivery_publish(struct maildir_delivery *d, const char *flags,
 	}
 	d->state = DELIVERY_PUBLISHED;
 	/* Only after the directory is on disk is the message delivered. */
-	if (fsync_path(dir) < 0) {
+	if (fsync_dir(dir) < 0) {
 		set_error(d, "fsync", dir, errno);
 		*error_r = d->error;
 		return -1;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "buf.h"
 #include "maildir.h"
 #include "queue.h"
@@ -219,19 +220,6 @@ queue_entry_write(struct queue_entry *e, const void *p, size_t len)
 			return -1;
 	}
 	return 0;
-}
-
-static int
-fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = fsync(fd);
-	if (close(fd) < 0)
-		ret = -1;
-	return ret;
 }
 
 int

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "server.h"
 #include "str.h"
@@ -94,16 +95,6 @@ errorf(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return xstrdup(msg);
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		tern_panic("clock_gettime: %s", strerror(errno));
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* "192.0.2.7" or "::1" (IPv4-mapped IPv6 as IPv4) and the port. */
@@ -534,7 +525,7 @@ drain_pipe(struct sig_seen *seen)
 static void
 drain(struct server *srv)
 {
-	long long deadline = now_ms() + srv->params.drain_timeout_ms;
+	long long deadline = clock_monotonic_ms() + srv->params.drain_timeout_ms;
 	int stage = 0;
 
 	log_info("stopping", "sessions=%zu", srv->n_children);
@@ -542,7 +533,7 @@ drain(struct server *srv)
 	while (srv->n_children > 0) {
 		struct sig_seen seen = { false, false, false };
 		struct pollfd pfd = { sig_pipe[0], POLLIN, 0 };
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_monotonic_ms();
 
 		if (left <= 0) {
 			if (stage == 2)
@@ -551,7 +542,7 @@ drain(struct server *srv)
 			kill_children(srv, stage == 1 ? SIGTERM : SIGKILL);
 			log_info("stopping", "sessions=%zu signal=%s",
 			    srv->n_children, stage == 1 ? "TERM" : "KILL");
-			deadline = now_ms() + SERVER_KILL_GRACE_MS;
+			deadline = clock_monotonic_ms() + SERVER_KILL_GRACE_MS;
 			continue;
 		}
 		if (poll(&pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0 &&
@@ -584,7 +575,7 @@ server_run(struct server *srv)
 	pfds = xcalloc(n + 1, sizeof(*pfds));
 	for (;;) {
 		struct sig_seen seen = { false, false, false };
-		bool paused = paused_until != 0 && now_ms() < paused_until;
+		bool paused = paused_until != 0 && clock_monotonic_ms() < paused_until;
 		int timeout = paused ? SERVER_ACCEPT_PAUSE_MS : -1;
 
 		pfds[0].fd = sig_pipe[0];
@@ -619,7 +610,7 @@ server_run(struct server *srv)
 			if ((pfds[i + 1].revents & POLLIN) == 0)
 				continue;
 			if (!accept_one(srv, i))
-				paused_until = now_ms() +
+				paused_until = clock_monotonic_ms() +
 				    SERVER_ACCEPT_PAUSE_MS;
 		}
 	}

@@ -29,6 +29,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "stream.h"
 #include "xmalloc.h"
 #include "tern.h"
@@ -107,22 +108,12 @@ seterr_errno(struct stream *s, int err)
 	}
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		tern_panic("clock_gettime: %s", strerror(errno));
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Start one backend operation: fix its deadline. false if the session
  * deadline has passed already. */
 static bool
 op_begin(struct stream *s)
 {
-	long long now = now_ms(), d = 0;
+	long long now = clock_monotonic_ms(), d = 0;
 
 	if (s->timeout_ms > 0)
 		d = now + s->timeout_ms;
@@ -152,7 +143,7 @@ wait_fd(struct stream *s, int fd, short events)
 	for (;;) {
 		timeout = -1;
 		if (s->op_deadline_ms != 0) {
-			long long left = s->op_deadline_ms - now_ms();
+			long long left = s->op_deadline_ms - clock_monotonic_ms();
 
 			if (left <= 0)
 				goto timeout;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "arena.h"
 #include "buf.h"
 #include "maildir.h"
@@ -245,7 +246,7 @@ uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
 {
 	struct stat st;
 	char *data;
-	size_t off = 0;
+	ssize_t n;
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -264,17 +265,15 @@ uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
 		return -1;
 	}
 	data = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + off, (size_t)st.st_size - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	/* A read error must not pass for a short file: the UIDs of the
+	 * missing lines would be handed out again. */
+	n = read_full(fd, data, (size_t)st.st_size);
 	(void)close(fd);
-	ret = uidlist_parse(span_make(data, off), ul, error_r);
+	if (n < 0) {
+		free(data);
+		goto io_error;
+	}
+	ret = uidlist_parse(span_make(data, (size_t)n), ul, error_r);
 	free(data);
 	return ret;
 io_error:
@@ -308,28 +307,6 @@ uidlist_format(const struct uidlist *ul, size_t *len_r)
 	out = xstrndup(buf_str(&b), b.len);
 	buf_clear(&b);
 	return out;
-}
-
-static int
-fsync_dir_of(const char *path)
-{
-	char dir[MAILDIR_PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, ret;
-
-	if (slash == NULL)
-		(void)str_copy(dir, sizeof(dir), ".");
-	else if (maildir_path(dir, sizeof(dir), "%.*s", (int)(slash - path),
-	    path) < 0)
-		return -1;
-	fd = open(dir[0] != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = fsync(fd);
-	if (close(fd) < 0)
-		ret = -1;
-	return ret;
 }
 
 int
@@ -386,7 +363,7 @@ uidlist_write(const char *path, const struct uidlist *ul,
 	if (rename(temp, path) < 0)
 		goto fail;
 	what = "fsync dir";
-	if (fsync_dir_of(path) < 0)
+	if (fsync_parent_dir(path) < 0)
 		goto fail_noclean;
 	return 0;
 fail:
