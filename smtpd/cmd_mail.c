@@ -139,6 +139,13 @@ cmd_rcpt(struct smtp_session *s, struct span args, struct reply *r)
 		    "User unknown", addr.addr);
 		return;
 	}
+	if (local) {
+		/* the users file is case-insensitive: one spelling */
+		char *lower = arena_strdup(s->tx_arena, addr.addr);
+
+		str_lower(lower);
+		addr.addr = lower;
+	}
 	if (same_rcpt(&s->tx, addr.addr)) {
 		/* RFC 5321 leaves it open; one copy is what users expect */
 		reply_std(r, RPL_RCPT_OK);
