@@ -3,8 +3,9 @@
  * auth: the user database, a passwd-file in Dovecot's format:
  *   user@domain:{SCHEME}hash:uid:gid::home::
  * Schemes SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, yescrypt (via crypt(3));
- * a bare "$6$..." is taken as CRYPT. Comparison is constant-time. The
- * file is re-read when its mtime or size changes.
+ * a bare "$6$..." is taken as CRYPT; {PLAIN} exists for tests only.
+ * {ARGON2ID} is refused (tern is built without libargon2). Comparison is
+ * constant-time. The file is re-read when its mtime or size changes.
  */
 #ifndef TERN_AUTH_H
 #define TERN_AUTH_H
@@ -24,6 +25,10 @@ enum auth_result {
 /* Open (and read) a passwd-file. -1 with *error_r (malloc'ed). */
 int auth_db_open(const char *path, struct auth_db **db_r, char **error_r);
 void auth_db_free(struct auth_db **db);
+/* Why the last re-read failed (for the log), or NULL when the file in
+ * memory is current. Owned by db. After a failed re-read every lookup
+ * answers AUTH_TEMPFAIL until the file is fixed. */
+const char *auth_db_error(const struct auth_db *db);
 
 /* user@domain exists (local part and domain compared
  * case-insensitively). */

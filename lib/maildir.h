@@ -50,8 +50,46 @@ void maildir_delivery_free(struct maildir_delivery **d);
 /* A new unique base name "<secs>.M<usec>P<pid>Q<n>.<host>" into out. */
 int maildir_unique_name(char *out, size_t size);
 
-/* Create <maildir> with tmp/ new/ cur/ (mode 0700) if missing; with
- * folder_marker also the "maildirfolder" file. 0 or -1 (errno). */
+/* Create <maildir> with tmp/ new/ cur/ (mode 0700) if missing, and its
+ * missing parents; with folder_marker also the "maildirfolder" file.
+ * 0 or -1 (errno). */
 int maildir_create(const char *maildir, bool folder_marker);
+
+/* ---- Paths and file names ---- */
+
+/* Longest path we build (Maildir + folder + file name). */
+#define MAILDIR_PATH_MAX 4096
+/* Longest file name we accept (NAME_MAX on Linux). */
+#define MAILDIR_NAME_MAX 255
+
+/* snprintf into out; -1 with errno ENAMETOOLONG when it does not fit. */
+int maildir_path(char *out, size_t size, const char *fmt, ...)
+	TERN_PRINTF(3, 4);
+
+/*
+ * Expand a per-user path template into out: %u the full user name
+ * ("alice@example.test"), %n its local part, %d its domain, %% a '%'.
+ * The local part and domain must be non-empty, contain no '/', no
+ * control character and not start with '.', so that no user can name a
+ * path outside his own directory. 0, or -1 with a static *error_r.
+ */
+int maildir_user_path(const char *tmpl, const char *user, char *out,
+	size_t size, const char **error_r);
+
+/* Length of the base name: up to the ':' that starts the info part. */
+size_t maildir_filename_base_len(const char *name);
+/* The flags of a name ("RS" in "x:2,RS"), or "" when it has none. */
+const char *maildir_filename_flags(const char *name);
+/* The ,S= (key 'S') or ,W= (key 'W') size of a base name. 0 or -1. */
+int maildir_filename_size(const char *name, char key, uint64_t *size_r);
+
+/*
+ * Normalise a Maildir flag string into out (size >= 53): letters only,
+ * sorted in ASCII order (the Maildir rule: "RSa", never "aSR"), without
+ * duplicates. -1 for any other character or when out is too small.
+ */
+int maildir_flags_normalize(const char *flags, char *out, size_t size);
+/* Has flag letter c. */
+bool maildir_flags_has(const char *flags, char c);
 
 #endif

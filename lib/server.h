@@ -37,6 +37,9 @@ struct server_params {
 	uint32_t max_sessions;
 	uint32_t max_sessions_per_ip;
 	const char *run_user;		/* NULL: stay who we are */
+	/* SIGTERM: wait this long for sessions, then SIGTERM them (0: the
+	 * default, 30 s). */
+	uint32_t drain_timeout_ms;
 	/* Runs in the child for each connection; the child exits after. */
 	void (*session)(struct server_client *client, void *ctx);
 	/* SIGHUP: reload configuration in the master; return -1 to keep the
@@ -48,13 +51,23 @@ struct server_params {
 /*
  * Bind all listeners; -1 with *error_r (malloc'ed) if any fails. Kept
  * separate from server_run() so that a daemon can bind as root, then load
- * files and drop privileges.
+ * files and drop privileges. params is copied; the listeners it points to
+ * must outlive the server. A listener port of 0 takes any free port (tests).
  */
 struct server;
 int server_bind(const struct server_params *params, struct server **srv_r,
 	char **error_r);
+/* The port listener i is bound to (0 if i is out of range). */
+uint16_t server_listener_port(const struct server *srv, size_t i);
+/* New session limits (0: none), e.g. from the reload callback; they apply
+ * to connections accepted from then on. */
+void server_set_limits(struct server *srv, uint32_t max_sessions,
+	uint32_t max_sessions_per_ip);
 /* Drop privileges (if root and run_user set), then accept and fork until
- * SIGTERM/SIGINT; returns 0 after draining, -1 on a fatal error. */
+ * SIGTERM/SIGINT; returns 0 after draining, -1 on a fatal error. Over a
+ * limit the child still runs, with refuse_reason set. Installs handlers
+ * for SIGCHLD, SIGTERM, SIGINT, SIGHUP (reset to default on return) and
+ * ignores SIGPIPE. */
 int server_run(struct server *srv);
 void server_free(struct server **srv);
 

@@ -25,10 +25,15 @@ enum stream_eol {
 };
 
 /* Over file descriptors (a socket twice, or 0 and 1 for --stdio). The fds
- * are closed by stream_free() when close_fds is true. */
+ * are closed by stream_free() when close_fds is true. When wfd is not a
+ * socket, and on STARTTLS, SIGPIPE is set to SIG_IGN if it was SIG_DFL
+ * (write(2) has no MSG_NOSIGNAL). TLS sets O_NONBLOCK on the fds. */
 struct stream *stream_fd_new(int rfd, int wfd, bool close_fds);
 /* Over memory: reads input (copied), collects output for the tests. */
 struct stream *stream_mem_new(const void *input, size_t len);
+/* Tests: each read of a mem stream returns at most chunk bytes (0: no
+ * limit), to split input at every offset. */
+void stream_mem_set_chunk(struct stream *s, size_t chunk);
 /* All output written and flushed so far (mem streams only). */
 const struct buf *stream_mem_output(const struct stream *s);
 /* Flush (best effort), shut TLS down, free; sets *s to NULL; accepts NULL. */
@@ -79,6 +84,8 @@ const char *stream_tls_info(const struct stream *s);
 /* Protocol version and cipher names separately; NULL without TLS. */
 const char *stream_tls_version(const struct stream *s);
 const char *stream_tls_cipher(const struct stream *s);
+/* The TLS session (peer certificate checks), owned by s; NULL without. */
+SSL *stream_tls_ssl(const struct stream *s);
 
 /* The last error ("timeout", "connection reset", an OpenSSL reason). */
 const char *stream_error(const struct stream *s);

@@ -9,7 +9,7 @@ set -euo pipefail
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libssl-dev libconfig-dev libetpan-dev libcurl4-gnutls-dev check libcrypt-dev \
 openssl ca-certificates"
-TEST_PKGS="python3 swaks curl clang libclang-rt-14-dev"
+TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"

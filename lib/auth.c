@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * auth: a Dovecot passwd-file (user:password:uid:gid:gecos:home:shell:extra)
+ * held in memory, sorted by lowercased user name, re-read when the file's
+ * identity, size or mtime changes. Hashes are checked with crypt_r() and
+ * compared with CRYPTO_memcmp(); an unknown user costs one crypt_r() too.
+ * {ARGON2ID} is not supported: Debian's libargon2 has no -dev installed
+ * here; such lines are refused at load time.
+ */
+#include <sys/stat.h>
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "str.h"
+#include "xmalloc.h"
+#include "tern.h"
+
+#define AUTH_LINE_MAX 4096		/* one passwd-file line */
+#define AUTH_FILE_MAX (64 * 1024 * 1024)	/* the whole file */
+#define AUTH_USER_MAX 320		/* 64 local + '@' + 255 domain:
+					 * RFC 5321 4.5.3.1.1-2 */
+#define AUTH_ERROR_MAX 512
+
+enum auth_scheme {
+	SCHEME_NONE,	/* empty password field: never matches */
+	SCHEME_CRYPT,	/* crypt(3): $6$ $5$ $2b$ $y$ ... */
+	SCHEME_PLAIN,	/* {PLAIN}: clear text. For tests only: never use
+			 * it for a real user. */
+};
+
+struct auth_user {
+	char *name;		/* lowercased */
+	char *hash;		/* after the {SCHEME} prefix */
+	enum auth_scheme scheme;
+	unsigned line;
+};
+
+struct auth_db {
+	char *path;
+	struct auth_user *users;	/* sorted by name */
+	size_t n_users;
+	bool loaded;			/* users reflect the file on disk */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char *error;			/* last read error, NULL after success */
+	char dummy[CRYPT_OUTPUT_SIZE];	/* hash checked for unknown users */
+};
+
+/* --- schemes ----------------------------------------------------------- */
+
+struct scheme_def {
+	const char *name;	/* inside the braces */
+	enum auth_scheme scheme;
+	const char *const prefixes[4];	/* hash must start with one; NULL:
+					 * any "$" hash */
+};
+
+static const struct scheme_def schemes[] = {
+	{ "SHA512-CRYPT", SCHEME_CRYPT, { "$6$", NULL } },
+	{ "SHA256-CRYPT", SCHEME_CRYPT, { "$5$", NULL } },
+	{ "BLF-CRYPT", SCHEME_CRYPT, { "$2a$", "$2b$", "$2y$", NULL } },
+	{ "CRYPT", SCHEME_CRYPT, { NULL } },
+	{ "PLAIN", SCHEME_PLAIN, { NULL } },
+};
+
+/*
+ * Split a stored "{SCHEME}hash" or bare "$id$..." into scheme and hash.
+ * 0, or -1 with a static reason.
+ */
+static int
+scheme_parse(const char *stored, enum auth_scheme *scheme_r,
+	const char **hash_r, const char **why_r)
+{
+	const struct scheme_def *def = NULL;
+	const char *hash = stored;
+	size_t i;
+
+	if (*stored == '\0') {
+		*scheme_r = SCHEME_NONE;
+		*hash_r = stored;
+		return 0;
+	}
+	if (*stored == '{') {
+		const char *end = strchr(stored, '}');
+		struct span name;
+
+		if (end == NULL) {
+			*why_r = "unterminated {SCHEME}";
+			return -1;
+		}
+		name = span_make(stored + 1, (size_t)(end - stored - 1));
+		for (i = 0; i < N_ELEMENTS(schemes); i++) {
+			if (span_eq_ci(name, schemes[i].name))
+				def = &schemes[i];
+		}
+		if (def == NULL) {
+			*why_r = span_eq_ci(name, "ARGON2ID") ?
+				"{ARGON2ID} is not supported (no libargon2)" :
+				"unknown password scheme";
+			return -1;
+		}
+		hash = end + 1;
+	} else {
+		def = &schemes[3];	/* CRYPT, as Dovecot's default */
+	}
+	if (def->scheme == SCHEME_CRYPT) {
+		bool ok = def->prefixes[0] == NULL && hash[0] == '$';
+
+		for (i = 0; def->prefixes[i] != NULL; i++) {
+			if (strncmp(hash, def->prefixes[i],
+			    strlen(def->prefixes[i])) == 0)
+				ok = true;
+		}
+		if (!ok) {
+			/* DES and MD5 crypt without "$id$" are refused */
+			*why_r = "hash does not match its scheme";
+			return -1;
+		}
+	}
+	*scheme_r = def->scheme;
+	*hash_r = hash;
+	return 0;
+}
+
+/* crypt_r(password, hash) equals hash; constant time in the compare. */
+static bool
+crypt_matches(const char *hash, const char *password)
+{
+	struct crypt_data *cd = xcalloc(1, sizeof(*cd));
+	const char *out;
+	bool ok = false;
+
+	out = crypt_r(password, hash, cd);
+	if (out != NULL && out[0] != '*') {
+		size_t n = strlen(out);
+
+		ok = n == strlen(hash) && CRYPTO_memcmp(out, hash, n) == 0;
+	}
+	OPENSSL_cleanse(cd, sizeof(*cd));
+	free(cd);
+	return ok;
+}
+
+/* The password as a C string (secret copy, to be wiped), or NULL if it
+ * holds a NUL and so cannot be checked with crypt. */
+static char *
+password_dup(const char *password, size_t len)
+{
+	char *p;
+
+	if (memchr(password, '\0', len) != NULL)
+		return NULL;
+	p = xmalloc(len + 1);
+	memcpy(p, password, len);
+	p[len] = '\0';
+	return p;
+}
+
+static void
+password_free(char *p, size_t len)
+{
+	if (p != NULL) {
+		OPENSSL_cleanse(p, len + 1);
+		free(p);
+	}
+}
+
+static bool
+matches(enum auth_scheme scheme, const char *hash, const char *password,
+	size_t password_len)
+{
+	char *pw;
+	bool ok = false;
+
+	switch (scheme) {
+	case SCHEME_NONE:
+		return false;
+	case SCHEME_PLAIN:
+		return strlen(hash) == password_len &&
+			CRYPTO_memcmp(hash, password, password_len) == 0;
+	case SCHEME_CRYPT:
+		if ((pw = password_dup(password, password_len)) == NULL)
+			return false;
+		ok = crypt_matches(hash, pw);
+		password_free(pw, password_len);
+		return ok;
+	}
+	return false;
+}
+
+bool
+auth_password_matches(const char *stored, const char *password,
+	size_t password_len)
+{
+	enum auth_scheme scheme;
+	const char *hash, *why;
+
+	if (scheme_parse(stored, &scheme, &hash, &why) < 0)
+		return false;
+	return matches(scheme, hash, password, password_len);
+}
+
+/* --- the file ---------------------------------------------------------- */
+
+static void
+free_users(struct auth_user *users, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(users[i].name);
+		if (users[i].hash != NULL) {
+			OPENSSL_cleanse(users[i].hash, strlen(users[i].hash));
+			free(users[i].hash);
+		}
+	}
+	free(users);
+}
+
+static void TERN_PRINTF(2, 3)
+db_error(struct auth_db *db, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b, AUTH_ERROR_MAX);
+	va_start(ap, fmt);
+	(void)buf_vappendf(&b, fmt, ap);
+	va_end(ap);
+	free(db->error);
+	db->error = xstrdup(buf_str(&b));
+	buf_clear(&b);
+}
+
+static int
+user_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct auth_user *)a)->name,
+		((const struct auth_user *)b)->name);
+}
+
+/* One line (no LF, NUL-terminated in place); adds to users. 0 or -1. */
+static int
+parse_line(struct auth_db *db, char *line, unsigned lineno,
+	struct auth_user **users, size_t *n, size_t *cap)
+{
+	char *colon, *pass, *end, *p;
+	const char *hash, *why;
+	enum auth_scheme scheme;
+	struct auth_user *u;
+
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0' || *p == '#')
+		return 0;
+	if ((colon = strchr(line, ':')) == NULL) {
+		db_error(db, "%s:%u: no password field", db->path, lineno);
+		return -1;
+	}
+	*colon = '\0';
+	if (*line == '\0' || strlen(line) > AUTH_USER_MAX) {
+		db_error(db, "%s:%u: bad user name length", db->path, lineno);
+		return -1;
+	}
+	for (p = line; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			db_error(db, "%s:%u: space or control character in "
+				"the user name", db->path, lineno);
+			return -1;
+		}
+	}
+	pass = colon + 1;
+	if ((end = strchr(pass, ':')) != NULL)
+		*end = '\0';
+	/* uid, gid, gecos, home, shell and extra fields are not used:
+	 * mail lives under mail_root. */
+	if (scheme_parse(pass, &scheme, &hash, &why) < 0) {
+		db_error(db, "%s:%u: %s", db->path, lineno, why);
+		return -1;
+	}
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 16 : *cap * 2;
+		*users = xreallocarray(*users, *cap, sizeof(**users));
+	}
+	u = &(*users)[(*n)++];
+	u->name = xstrdup(line);
+	str_lower(u->name);
+	u->hash = xstrdup(hash);
+	u->scheme = scheme;
+	u->line = lineno;
+	return 0;
+}
+
+static int
+parse_file(struct auth_db *db, char *text, size_t len,
+	struct auth_user **users_r, size_t *n_r)
+{
+	struct auth_user *users = NULL;
+	size_t n = 0, cap = 0, i;
+	unsigned lineno = 0;
+	char *p = text, *end = text + len;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t linelen;
+
+		if (nl == NULL)
+			nl = end;
+		lineno++;
+		linelen = (size_t)(nl - p);
+		if (linelen > 0 && p[linelen - 1] == '\r')
+			linelen--;
+		if (linelen > AUTH_LINE_MAX) {
+			db_error(db, "%s:%u: line too long", db->path, lineno);
+			goto fail;
+		}
+		if (memchr(p, '\0', linelen) != NULL) {
+			db_error(db, "%s:%u: NUL byte", db->path, lineno);
+			goto fail;
+		}
+		p[linelen] = '\0';
+		if (parse_line(db, p, lineno, &users, &n, &cap) < 0)
+			goto fail;
+		p = nl + 1;
+	}
+	if (n > 0)
+		qsort(users, n, sizeof(*users), user_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(users[i - 1].name, users[i].name) == 0) {
+			unsigned a = users[i - 1].line, b = users[i].line;
+
+			db_error(db, "%s:%u: %s is already on line %u",
+				db->path, a > b ? a : b, users[i].name,
+				a > b ? b : a);
+			goto fail;
+		}
+	}
+	*users_r = users;
+	*n_r = n;
+	return 0;
+fail:
+	free_users(users, n);
+	return -1;
+}
+
+/* Choose the hash an unknown user is checked against: the first crypt
+ * hash in the file (same algorithm and cost as real users), else a
+ * SHA512-CRYPT hash of a random string. */
+static void
+set_dummy(struct auth_db *db)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE], pw[33];
+	struct crypt_data *cd;
+	size_t i;
+
+	for (i = 0; i < db->n_users; i++) {
+		if (db->users[i].scheme == SCHEME_CRYPT &&
+		    str_copy(db->dummy, sizeof(db->dummy),
+		    db->users[i].hash) == 0)
+			return;
+	}
+	if (db->dummy[0] != '\0')
+		return;
+	if (crypt_gensalt_rn("$6$", 0, NULL, 0, salt, sizeof(salt)) == NULL)
+		tern_panic("auth: crypt_gensalt_rn failed");
+	str_random_hex(pw, 16);
+	cd = xcalloc(1, sizeof(*cd));
+	if (crypt_r(pw, salt, cd) == NULL ||
+	    str_copy(db->dummy, sizeof(db->dummy), cd->output) < 0)
+		tern_panic("auth: crypt_r failed for the dummy hash");
+	OPENSSL_cleanse(cd, sizeof(*cd));
+	free(cd);
+}
+
+/* Read the file if it changed since the last read. 0, or -1 (db->error
+ * set, users dropped: answers are TEMPFAIL until the file is fixed). */
+static int
+refresh(struct auth_db *db)
+{
+	struct auth_user *users;
+	struct stat st;
+	size_t n, got = 0;
+	char *text;
+	int fd;
+
+	if (stat(db->path, &st) < 0) {
+		db_error(db, "%s: %s", db->path, strerror(errno));
+		goto fail;
+	}
+	if (db->loaded && st.st_dev == db->dev && st.st_ino == db->ino &&
+	    st.st_size == db->size &&
+	    st.st_mtim.tv_sec == db->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == db->mtime.tv_nsec)
+		return 0;
+	if ((fd = open(db->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		db_error(db, "%s: %s", db->path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > AUTH_FILE_MAX) {
+		db_error(db, "%s: not a regular file of at most %d bytes",
+			db->path, AUTH_FILE_MAX);
+		close(fd);
+		goto fail;
+	}
+	text = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, text + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		/* short read: the file changed under us; try next time */
+		db_error(db, "%s: short read", db->path);
+		OPENSSL_cleanse(text, got);
+		free(text);
+		goto fail;
+	}
+	text[got] = '\0';
+	if (parse_file(db, text, got, &users, &n) < 0) {
+		OPENSSL_cleanse(text, got);
+		free(text);
+		goto fail;
+	}
+	OPENSSL_cleanse(text, got);
+	free(text);
+	free_users(db->users, db->n_users);
+	db->users = users;
+	db->n_users = n;
+	db->dev = st.st_dev;
+	db->ino = st.st_ino;
+	db->size = st.st_size;
+	db->mtime = st.st_mtim;
+	db->loaded = true;
+	free(db->error);
+	db->error = NULL;
+	set_dummy(db);
+	return 0;
+fail:
+	free_users(db->users, db->n_users);
+	db->users = NULL;
+	db->n_users = 0;
+	db->loaded = false;
+	return -1;
+}
+
+int
+auth_db_open(const char *path, struct auth_db **db_r, char **error_r)
+{
+	struct auth_db *db = xcalloc(1, sizeof(*db));
+
+	db->path = xstrdup(path);
+	if (refresh(db) < 0) {
+		*error_r = db->error;
+		db->error = NULL;
+		auth_db_free(&db);
+		return -1;
+	}
+	*db_r = db;
+	return 0;
+}
+
+void
+auth_db_free(struct auth_db **dbp)
+{
+	struct auth_db *db;
+
+	if (dbp == NULL || (db = *dbp) == NULL)
+		return;
+	free_users(db->users, db->n_users);
+	free(db->path);
+	free(db->error);
+	OPENSSL_cleanse(db->dummy, sizeof(db->dummy));
+	free(db);
+	*dbp = NULL;
+}
+
+const char *
+auth_db_error(const struct auth_db *db)
+{
+	return db->error;
+}
+
+static const struct auth_user *
+lookup(const struct auth_db *db, const char *user)
+{
+	char name[AUTH_USER_MAX + 1];
+	struct auth_user key;
+
+	if (str_copy(name, sizeof(name), user) < 0)
+		return NULL;
+	str_lower(name);
+	key.name = name;
+	if (db->n_users == 0)
+		return NULL;
+	return bsearch(&key, db->users, db->n_users, sizeof(*db->users),
+		user_cmp);
+}
+
+bool
+auth_user_exists(struct auth_db *db, const char *user)
+{
+	if (refresh(db) < 0)
+		return false;
+	return lookup(db, user) != NULL;
+}
+
+enum auth_result
+auth_verify(struct auth_db *db, const char *user, const char *password,
+	size_t password_len)
+{
+	const struct auth_user *u;
+
+	if (refresh(db) < 0)
+		return AUTH_TEMPFAIL;
+	u = lookup(db, user);
+	if (u == NULL || u->scheme == SCHEME_NONE) {
+		/* the same crypt work as for a real user; result unused */
+		(void)matches(SCHEME_CRYPT, db->dummy, password,
+			password_len);
+		return AUTH_FAILED;
+	}
+	return matches(u->scheme, u->hash, password, password_len) ?
+		AUTH_OK : AUTH_FAILED;
+}
+
+void
+auth_failure_delay(unsigned delay_ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = delay_ms / 1000;
+	ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}

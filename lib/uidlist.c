@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uidlist: parse and write Dovecot's dovecot-uidlist (version 3; version
+ * 1 read only). The parser is pure and bounded: one pass over the text,
+ * each line checked, UIDs strictly ascending. The writer replaces the
+ * file atomically so that readers without the lock see old or new.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "maildir.h"
+#include "str.h"
+#include "uidlist.h"
+#include "xmalloc.h"
+#include "tern.h"
+
+static char uidlist_error[MAILDIR_PATH_MAX + 128];
+
+void
+uidlist_init(struct uidlist *ul)
+{
+	memset(ul, 0, sizeof(*ul));
+	ul->version = 3;
+	ul->next_uid = 1;
+	ul->arena = arena_new(0);
+	ul->hdr_ext = arena_strdup(ul->arena, "");
+}
+
+void
+uidlist_clear(struct uidlist *ul)
+{
+	arena_free(&ul->arena);
+	free(ul->recs);
+	memset(ul, 0, sizeof(*ul));
+	ul->version = 3;
+	ul->next_uid = 1;
+	ul->arena = arena_new(0);
+	ul->hdr_ext = arena_strdup(ul->arena, "");
+}
+
+static void
+add_rec(struct uidlist *ul, uint32_t uid, struct span name, struct span ext)
+{
+	struct uidlist_rec *r;
+
+	if (ul->count == ul->cap) {
+		ul->cap = ul->cap == 0 ? 64 : ul->cap * 2;
+		ul->recs = xreallocarray(ul->recs, ul->cap, sizeof(*ul->recs));
+	}
+	r = &ul->recs[ul->count++];
+	r->uid = uid;
+	r->filename = arena_spandup(ul->arena, name);
+	r->ext = arena_spandup(ul->arena, ext);
+}
+
+/* The next space-separated token of *line; advances past it. */
+static struct span
+next_token(struct span *line)
+{
+	struct span t;
+	size_t i = 0;
+
+	while (i < line->len && line->p[i] != ' ')
+		i++;
+	t = span_make(line->p, i);
+	while (i < line->len && line->p[i] == ' ')
+		i++;
+	line->p += i;
+	line->len -= i;
+	return t;
+}
+
+static bool
+is_hex32(struct span s)
+{
+	size_t i;
+
+	if (s.len != 32)
+		return false;
+	for (i = 0; i < s.len; i++) {
+		char c = s.p[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return true;
+}
+
+static int
+parse_header(struct span line, struct uidlist *ul, const char **error_r)
+{
+	struct span t = next_token(&line);
+	struct buf ext;
+	uint32_t v;
+
+	if (span_eq(t, "1")) {
+		/* "1 <uidvalidity> <nextuid>" (Courier-compatible) */
+		ul->version = 1;
+		if (parse_u32(next_token(&line), UINT32_MAX,
+		    &ul->uid_validity) < 0 ||
+		    parse_u32(next_token(&line), UINT32_MAX, &ul->next_uid) < 0) {
+			*error_r = "uidlist: bad version 1 header";
+			return -1;
+		}
+		return 0;
+	}
+	if (!span_eq(t, "3")) {
+		*error_r = "uidlist: unsupported version";
+		return -1;
+	}
+	ul->version = 3;
+	buf_init(&ext, UIDLIST_EXT_MAX);
+	while (line.len > 0) {
+		t = next_token(&line);
+		if (t.len == 0)
+			continue;
+		switch (t.p[0]) {
+		case 'V':
+		case 'N':
+			if (parse_u32(span_make(t.p + 1, t.len - 1),
+			    UINT32_MAX, &v) < 0) {
+				buf_clear(&ext);
+				*error_r = "uidlist: bad number in header";
+				return -1;
+			}
+			if (t.p[0] == 'V')
+				ul->uid_validity = v;
+			else
+				ul->next_uid = v;
+			break;
+		case 'G':
+			if (!is_hex32(span_make(t.p + 1, t.len - 1))) {
+				buf_clear(&ext);
+				*error_r = "uidlist: bad mailbox GUID";
+				return -1;
+			}
+			memcpy(ul->guid, t.p + 1, 32);
+			ul->guid[32] = '\0';
+			break;
+		default:
+			/* keep what we do not know, for Dovecot */
+			if ((ext.len > 0 && buf_putc(&ext, ' ') < 0) ||
+			    buf_append_span(&ext, t) < 0) {
+				buf_clear(&ext);
+				*error_r = "uidlist: header too long";
+				return -1;
+			}
+		}
+	}
+	ul->hdr_ext = arena_strdup(ul->arena, buf_str(&ext));
+	buf_clear(&ext);
+	if (ul->uid_validity == 0 || ul->next_uid == 0) {
+		*error_r = "uidlist: header lacks V or N";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_rec(struct span line, struct uidlist *ul, const char **error_r)
+{
+	struct span t = next_token(&line), ext, name;
+	uint32_t uid;
+	size_t i;
+
+	if (parse_u32(t, UINT32_MAX, &uid) < 0 || uid == 0) {
+		*error_r = "uidlist: bad uid";
+		return -1;
+	}
+	if (ul->count > 0 && uid <= ul->recs[ul->count - 1].uid) {
+		*error_r = "uidlist: uids not ascending";
+		return -1;
+	}
+	if (ul->version == 1) {
+		name = line;
+		ext = span_make(line.p, 0);
+	} else {
+		/* extensions until the token starting with ':' */
+		for (i = 0; i < line.len; i++) {
+			if (line.p[i] == ':' && (i == 0 || line.p[i - 1] == ' '))
+				break;
+		}
+		if (i == line.len) {
+			*error_r = "uidlist: record without :filename";
+			return -1;
+		}
+		ext = span_trim(span_make(line.p, i));
+		name = span_make(line.p + i + 1, line.len - i - 1);
+	}
+	if (name.len == 0 || name.len > MAILDIR_NAME_MAX ||
+	    memchr(name.p, '/', name.len) != NULL ||
+	    memchr(name.p, '\0', name.len) != NULL) {
+		*error_r = "uidlist: bad file name";
+		return -1;
+	}
+	add_rec(ul, uid, name, ext);
+	return 0;
+}
+
+int
+uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
+{
+	bool header = true;
+	size_t pos = 0;
+
+	while (pos < text.len) {
+		const char *nl = memchr(text.p + pos, '\n', text.len - pos);
+		size_t end = nl != NULL ? (size_t)(nl - text.p) : text.len;
+		struct span line = span_make(text.p + pos, end - pos);
+
+		pos = end + 1;
+		if (line.len > 0 && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (header) {
+			if (parse_header(line, ul, error_r) < 0)
+				return -1;
+			header = false;
+			continue;
+		}
+		if (line.len == 0)
+			continue;
+		if (parse_rec(line, ul, error_r) < 0)
+			return -1;
+	}
+	if (header) {
+		*error_r = "uidlist: empty file";
+		return -1;
+	}
+	/* Dovecot appends records without rewriting the header. */
+	if (ul->count > 0 && ul->next_uid <= ul->recs[ul->count - 1].uid) {
+		if (ul->recs[ul->count - 1].uid == UINT32_MAX) {
+			*error_r = "uidlist: uids exhausted";
+			return -1;
+		}
+		ul->next_uid = ul->recs[ul->count - 1].uid + 1;
+	}
+	return 0;
+}
+
+int
+uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
+{
+	struct stat st;
+	char *data;
+	size_t off = 0;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		goto io_error;
+	}
+	if (fstat(fd, &st) < 0) {
+		(void)close(fd);
+		goto io_error;
+	}
+	if ((uint64_t)st.st_size > UIDLIST_SIZE_MAX) {
+		(void)close(fd);
+		*error_r = "uidlist: file too large";
+		return -1;
+	}
+	data = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, data + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	(void)close(fd);
+	ret = uidlist_parse(span_make(data, off), ul, error_r);
+	free(data);
+	return ret;
+io_error:
+	snprintf(uidlist_error, sizeof(uidlist_error), "uidlist: %s: %s",
+	    path, strerror(errno));
+	*error_r = uidlist_error;
+	return -1;
+}
+
+char *
+uidlist_format(const struct uidlist *ul, size_t *len_r)
+{
+	struct buf b;
+	size_t i;
+	char *out;
+
+	buf_init(&b, 0);
+	(void)buf_appendf(&b, "3 V%u N%u", ul->uid_validity, ul->next_uid);
+	if (ul->guid[0] != '\0')
+		(void)buf_appendf(&b, " G%s", ul->guid);
+	if (ul->hdr_ext != NULL && ul->hdr_ext[0] != '\0')
+		(void)buf_appendf(&b, " %s", ul->hdr_ext);
+	(void)buf_putc(&b, '\n');
+	for (i = 0; i < ul->count; i++) {
+		const struct uidlist_rec *r = &ul->recs[i];
+
+		(void)buf_appendf(&b, "%u %s%s:%s\n", r->uid, r->ext,
+		    r->ext[0] != '\0' ? " " : "", r->filename);
+	}
+	*len_r = b.len;
+	out = xstrndup(buf_str(&b), b.len);
+	buf_clear(&b);
+	return out;
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char dir[MAILDIR_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, ret;
+
+	if (slash == NULL)
+		(void)str_copy(dir, sizeof(dir), ".");
+	else if (maildir_path(dir, sizeof(dir), "%.*s", (int)(slash - path),
+	    path) < 0)
+		return -1;
+	fd = open(dir[0] != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	if (close(fd) < 0)
+		ret = -1;
+	return ret;
+}
+
+int
+uidlist_write(const char *path, const struct uidlist *ul,
+	const char **error_r)
+{
+	char temp[MAILDIR_PATH_MAX], rnd[17];
+	const char *what = "open";
+	size_t len, off = 0;
+	char *text;
+	int fd, e;
+
+	str_random_hex(rnd, 8);
+	if (maildir_path(temp, sizeof(temp), "%s.tmp.%ld.%s", path,
+	    (long)getpid(), rnd) < 0) {
+		what = "path";
+		goto fail_noclean;
+	}
+	fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fail_noclean;
+	text = uidlist_format(ul, &len);
+	what = "write";
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			break;
+		}
+		off += (size_t)n;
+	}
+	free(text);
+	if (off < len) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		goto fail;
+	}
+	what = "fsync";
+	if (fsync(fd) < 0) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		goto fail;
+	}
+	what = "close";
+	if (close(fd) < 0)
+		goto fail;
+	what = "rename";
+	if (rename(temp, path) < 0)
+		goto fail;
+	what = "fsync dir";
+	if (fsync_dir_of(path) < 0)
+		goto fail_noclean;
+	return 0;
+fail:
+	e = errno;
+	(void)unlink(temp);
+	errno = e;
+fail_noclean:
+	e = errno;
+	snprintf(uidlist_error, sizeof(uidlist_error), "uidlist: %s %s: %s",
+	    what, path, strerror(e));
+	*error_r = uidlist_error;
+	errno = e;
+	return -1;
+}
+
+int
+uidlist_append(struct uidlist *ul, const char *filename, const char *ext,
+	uint32_t *uid_r)
+{
+	if (ul->next_uid == 0 || ul->next_uid == UINT32_MAX)
+		return -1;
+	/* RFC 3501 2.3.1.1: strictly ascending */
+	if (ul->count > 0 && ul->next_uid <= ul->recs[ul->count - 1].uid)
+		ul->next_uid = ul->recs[ul->count - 1].uid + 1;
+	*uid_r = ul->next_uid;
+	add_rec(ul, ul->next_uid, span_str(filename),
+	    span_str(ext != NULL ? ext : ""));
+	ul->next_uid++;
+	return 0;
+}
+
+struct uidlist_rec *
+uidlist_lookup(const struct uidlist *ul, uint32_t uid)
+{
+	size_t lo = 0, hi = ul->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ul->recs[mid].uid == uid)
+			return &ul->recs[mid];
+		if (ul->recs[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+uidlist_filter(struct uidlist *ul, const bool *keep)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < ul->count; i++) {
+		if (keep[i])
+			ul->recs[j++] = ul->recs[i];
+	}
+	ul->count = j;
+}

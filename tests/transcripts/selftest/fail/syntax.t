@@ -1,0 +1,2 @@
+# must fail: a bad escape in the script
+C! bad\q

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for lib/server.c on loopback ports picked by the kernel: bind
+ * errors, the client as a session sees it, per-IP and overall limits
+ * (refuse_reason), SIGHUP reload, SIGTERM drain (with and without the
+ * drain timeout), IPv6, --stdio.
+ */
+#include <check.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+#include "tern.h"
+
+static int reloads;
+
+static int
+reload(void *ctx)
+{
+	reloads++;
+	return 0;
+}
+
+/* Says who it sees, then (unless refused) waits for the client's EOF. */
+static void
+session(struct server_client *c, void *ctx)
+{
+	char line[256], b;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s addr=%s loopback=%d local=%s:%u "
+	    "listener=%s reloads=%d\n",
+	    c->refuse_reason != NULL ? "refused" : "ok", c->addr,
+	    c->loopback, c->local_addr, (unsigned)c->local_port,
+	    c->listener != NULL ? c->listener->name : "-", reloads);
+	if (c->fd < 0) {
+		ck_assert_int_eq(write(STDOUT_FILENO, line, (size_t)n), n);
+		return;
+	}
+	if (write(c->fd, line, (size_t)n) != n)
+		return;
+	if (c->refuse_reason != NULL)
+		return;
+	while (read(c->fd, &b, 1) > 0)
+		;
+}
+
+static struct listener_config listeners[2] = {
+	{ .name = "mx", .address = "127.0.0.1", .port = 0 },
+	{ .name = "v6", .address = "::1", .port = 0 },
+};
+
+static struct server_params
+params_for(size_t n_listeners, uint32_t max, uint32_t per_ip)
+{
+	struct server_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.prog = "test";
+	p.listeners = listeners;
+	p.n_listeners = n_listeners;
+	p.max_sessions = max;
+	p.max_sessions_per_ip = per_ip;
+	p.session = session;
+	p.reload = reload;
+	p.drain_timeout_ms = 10000;
+	return p;
+}
+
+static uint16_t ports[2];
+
+/* Fork server_run(); the child exits 0 when it returned 0. The parent
+ * keeps the ports and frees its copy of srv: an open listener there would
+ * keep accepting after the server closed its own. */
+static pid_t
+fork_server(struct server **srv)
+{
+	pid_t pid;
+
+	ports[0] = server_listener_port(*srv, 0);
+	ports[1] = server_listener_port(*srv, 1);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(server_run(*srv) == 0 ? 0 : 1);
+	server_free(srv);
+	return pid;
+}
+
+static int
+connect_to(int family, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		sin6->sin6_addr = in6addr_loopback;
+		len = sizeof(*sin6);
+	}
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* The session's first line (5 s at most). */
+static void
+read_line(int fd, char *line, size_t size)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	size_t n = 0;
+
+	while (n + 1 < size) {
+		ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+		if (read(fd, line + n, 1) != 1)
+			break;
+		if (line[n++] == '\n')
+			break;
+	}
+	line[n] = '\0';
+}
+
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Wait up to 5 s for the server to exit; its status. */
+static int
+wait_server(pid_t pid)
+{
+	int status, i;
+	pid_t r;
+
+	for (i = 0; i < 500; i++) {
+		r = waitpid(pid, &status, WNOHANG);
+		ck_assert_int_ge(r, 0);
+		if (r == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	ck_abort_msg("server did not stop");
+	return -1;
+}
+
+/* Until the listener is closed (the server saw SIGTERM): true. */
+static bool
+wait_refused(uint16_t port)
+{
+	int i, fd;
+
+	for (i = 0; i < 500; i++) {
+		fd = connect_to(AF_INET, port);
+		if (fd < 0)
+			return errno == ECONNREFUSED;
+		close(fd);
+		usleep(10000);
+	}
+	return false;
+}
+
+START_TEST(test_bind_errors)
+{
+	struct listener_config bad[2] = {
+		{ .name = "a", .address = "127.0.0.1", .port = 0 },
+		{ .name = "b", .address = "not-an-ip", .port = 25 },
+	};
+	struct server_params p = params_for(1, 0, 0);
+	struct server *srv, *srv2;
+	char *error = NULL;
+
+	p.listeners = bad;
+	p.n_listeners = 2;
+	ck_assert_int_eq(server_bind(&p, &srv, &error), -1);
+	ck_assert_ptr_nonnull(strstr(error, "listener b: address not-an-ip"));
+	free(error);
+
+	/* the same port twice */
+	p.n_listeners = 1;
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	ck_assert_uint_ne(server_listener_port(srv, 0), 0);
+	ck_assert_uint_eq(server_listener_port(srv, 1), 0);
+	bad[0].port = server_listener_port(srv, 0);
+	ck_assert_int_eq(server_bind(&p, &srv2, &error), -1);
+	ck_assert_ptr_nonnull(strstr(error, "Address already in use"));
+	free(error);
+	server_free(&srv);
+	ck_assert_ptr_null(srv);
+	server_free(&srv);
+}
+END_TEST
+
+START_TEST(test_limits_and_drain)
+{
+	struct server_params p = params_for(1, 10, 2);
+	struct server *srv;
+	char *error = NULL, line[256], want[128];
+	int fd[4];
+	uint16_t port;
+	pid_t pid;
+	int i, status;
+
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	pid = fork_server(&srv);
+	port = ports[0];
+
+	for (i = 0; i < 2; i++) {
+		fd[i] = connect_to(AF_INET, port);
+		ck_assert_int_ge(fd[i], 0);
+		read_line(fd[i], line, sizeof(line));
+		snprintf(want, sizeof(want), "ok addr=127.0.0.1 loopback=1 "
+		    "local=127.0.0.1:%u listener=mx reloads=0\n",
+		    (unsigned)port);
+		ck_assert_str_eq(line, want);
+	}
+	/* the third from the same address is refused, with a reply */
+	fd[2] = connect_to(AF_INET, port);
+	ck_assert_int_ge(fd[2], 0);
+	read_line(fd[2], line, sizeof(line));
+	ck_assert_msg(starts_with(line, "refused "), "%s", line);
+	close(fd[2]);
+
+	/* once a session ends, its slot is free again */
+	close(fd[0]);
+	for (i = 0; i < 500; i++) {
+		fd[3] = connect_to(AF_INET, port);
+		ck_assert_int_ge(fd[3], 0);
+		read_line(fd[3], line, sizeof(line));
+		if (starts_with(line, "ok "))
+			break;
+		close(fd[3]);
+		usleep(10000);
+	}
+	ck_assert_msg(starts_with(line, "ok "), "%s", line);
+
+	/* SIGTERM: no new connections; the server waits for fd[1], fd[3] */
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert(wait_refused(port));
+	usleep(100000);
+	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0);
+	close(fd[1]);
+	close(fd[3]);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+START_TEST(test_max_sessions)
+{
+	struct server_params p = params_for(1, 1, 0);
+	struct server *srv;
+	char *error = NULL, line[256];
+	int fd, fd2, status;
+	pid_t pid;
+
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	pid = fork_server(&srv);
+	fd = connect_to(AF_INET, ports[0]);
+	read_line(fd, line, sizeof(line));
+	ck_assert_msg(starts_with(line, "ok "), "%s", line);
+	fd2 = connect_to(AF_INET, ports[0]);
+	read_line(fd2, line, sizeof(line));
+	ck_assert_msg(starts_with(line, "refused "), "%s", line);
+	close(fd2);
+	close(fd);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* A session that never ends is sent SIGTERM after the drain timeout. */
+START_TEST(test_drain_timeout)
+{
+	struct server_params p = params_for(1, 0, 0);
+	struct server *srv;
+	char *error = NULL, line[256], b;
+	int fd, status;
+	pid_t pid;
+
+	p.drain_timeout_ms = 200;
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	pid = fork_server(&srv);
+	fd = connect_to(AF_INET, ports[0]);
+	read_line(fd, line, sizeof(line));
+	ck_assert_msg(starts_with(line, "ok "), "%s", line);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* the session is gone: EOF */
+	ck_assert_int_eq(read(fd, &b, 1), 0);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_reload_and_ipv6)
+{
+	struct server_params p = params_for(2, 0, 0);
+	struct server *srv;
+	char *error = NULL, line[256], want[128];
+	int fd, status;
+	pid_t pid;
+
+	if (server_bind(&p, &srv, &error) < 0) {
+		/* no IPv6 here: only the IPv4 part */
+		ck_assert_ptr_nonnull(strstr(error, "listener v6"));
+		free(error);
+		p.n_listeners = 1;
+		ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	}
+	pid = fork_server(&srv);
+	usleep(50000);
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	usleep(50000);
+	fd = connect_to(AF_INET, ports[0]);
+	read_line(fd, line, sizeof(line));
+	ck_assert_msg(strstr(line, " reloads=1\n") != NULL, "%s", line);
+	close(fd);
+	if (p.n_listeners == 2) {
+		fd = connect_to(AF_INET6, ports[1]);
+		ck_assert_int_ge(fd, 0);
+		read_line(fd, line, sizeof(line));
+		snprintf(want, sizeof(want), "ok addr=::1 loopback=1 "
+		    "local=::1:%u listener=v6 ",
+		    (unsigned)ports[1]);
+		ck_assert_msg(starts_with(line, want), "%s", line);
+		close(fd);
+	}
+	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* Reports the session's uid, gid and supplementary groups. */
+static void
+session_ids(struct server_client *c, void *ctx)
+{
+	gid_t groups[64];
+	char line[128];
+	int n, ng;
+
+	ng = getgroups(64, groups);
+	n = snprintf(line, sizeof(line), "uid=%ld gid=%ld groups=%d g0=%ld\n",
+	    (long)geteuid(), (long)getegid(), ng,
+	    ng > 0 ? (long)groups[0] : -1L);
+	if (write(c->fd, line, (size_t)n) != n)
+		return;
+}
+
+/* Started as root with run_user: sessions run as that user. */
+START_TEST(test_drop_privileges)
+{
+	struct server_params p = params_for(1, 0, 0);
+	struct passwd *pw = getpwnam("nobody");
+	struct server *srv;
+	char *error = NULL, line[256], want[128];
+	int fd, status;
+	pid_t pid;
+
+	if (geteuid() != 0 || pw == NULL)
+		return;		/* XXX: needs root and a "nobody" user */
+	snprintf(want, sizeof(want), "uid=%ld gid=%ld groups=1 g0=%ld\n",
+	    (long)pw->pw_uid, (long)pw->pw_gid, (long)pw->pw_gid);
+	p.run_user = "nobody";
+	p.session = session_ids;
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	pid = fork_server(&srv);
+	fd = connect_to(AF_INET, ports[0]);
+	ck_assert_int_ge(fd, 0);
+	read_line(fd, line, sizeof(line));
+	ck_assert_str_eq(line, want);
+	close(fd);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+START_TEST(test_unknown_run_user)
+{
+	struct server_params p = params_for(1, 0, 0);
+	struct server *srv;
+	char *error = NULL;
+
+	if (geteuid() != 0)
+		return;		/* XXX: without root there is nothing to drop */
+	p.run_user = "no-such-user-tern";
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	ck_assert_int_eq(server_run(srv), -1);
+	server_free(&srv);
+}
+END_TEST
+
+START_TEST(test_stdio)
+{
+	struct server_params p = params_for(0, 0, 0);
+	char line[256];
+	int sv[2], saved;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	saved = dup(STDOUT_FILENO);
+	ck_assert_int_ge(dup2(sv[0], STDOUT_FILENO), 0);
+	server_run_stdio(&p);
+	ck_assert_int_ge(dup2(saved, STDOUT_FILENO), 0);
+	close(saved);
+	read_line(sv[1], line, sizeof(line));
+	ck_assert_str_eq(line, "ok addr=stdio loopback=1 local=stdio:0 "
+	    "listener=- reloads=0\n");
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+static void
+setup(void)
+{
+	log_init("server_test", false, LOG_LEVEL_WARN);
+	reloads = 0;
+}
+
+static Suite *
+server_suite(void)
+{
+	Suite *s = suite_create("server");
+	TCase *tc = tcase_create("server");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_bind_errors);
+	tcase_add_test(tc, test_limits_and_drain);
+	tcase_add_test(tc, test_max_sessions);
+	tcase_add_test(tc, test_drain_timeout);
+	tcase_add_test(tc, test_reload_and_ipv6);
+	tcase_add_test(tc, test_drop_privileges);
+	tcase_add_test(tc, test_unknown_run_user);
+	tcase_add_test(tc, test_stdio);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(server_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
