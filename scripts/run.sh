@@ -18,30 +18,60 @@ mkdir -p build
     && make -j"$(nproc)" >/dev/null )
 
 pids=()
+# stop STATUS: stop the daemons we started, by PID, and exit with STATUS
+# (0 after Ctrl-C; a failed step keeps its status).
 stop() {
     trap - INT TERM EXIT
     echo
     echo "run: stopping (pids ${pids[*]:-none})"
     for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    exit 0
+    exit "$1"
 }
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
 
-# wait_port PORT: until something listens on 127.0.0.1:PORT (10 s).
+# wait_port PID PORT: until something listens on 127.0.0.1:PORT (10 s),
+# as long as process PID (the daemon that should listen there) lives.
 wait_port() {
     local i
     for i in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        if ! kill -0 "$1" 2>/dev/null; then
+            echo "run: the daemon (pid $1) exited before listening on $2" >&2
+            return 1
+        fi
+        (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
         sleep 0.1
     done
-    echo "run: nothing listens on port $1" >&2
+    echo "run: nothing listens on port $2" >&2
     return 1
 }
 
-build/smtpd/smtpd &
-pids+=($!)
-wait_port 2525
+# A port already taken (another tern, a system MTA) would make the checks
+# below talk to someone else.
+for port in 2525 2587 2465; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "run: 127.0.0.1:$port is already in use; stop what listens there" >&2
+        exit 1
+    fi
+done
+
+# Every daemon built so far, with the embedded default (no -c), in the
+# foreground; each one sets up $TERN_DATA on its first start.
+started=""
+for d in smtpd:2525 imapd:2143 pop3d:2110; do
+    prog=${d%%:*}
+    port=${d##*:}
+    [ -x "build/$prog/$prog" ] || continue
+    "build/$prog/$prog" &
+    pids+=($!)
+    wait_port "$!" "$port"
+    started="$started $prog"
+done
+if [ -z "$started" ]; then
+    echo "run: no daemon is built yet (build/smtpd/smtpd is missing)" >&2
+    exit 1
+fi
 
 cat <<INFO
 
@@ -55,28 +85,49 @@ tern is running on 127.0.0.1 with its data in $TERN_DATA
 
 INFO
 
-# Show a message going through, sent by Python's smtplib (a client none
-# of us wrote), then found in the demo user's Maildir.
+# Show messages going through, sent by Python's smtplib (a client none
+# of us wrote): one to the MX port, one over submission with STARTTLS and
+# AUTH as the demo user, checked against our CA certificate. Then find
+# them in the demo user's Maildir.
 subject="tern run check $(date +%s)"
-/usr/bin/python3 - "$subject" <<'PY'
-import smtplib, sys
+/usr/bin/python3 - "$subject" "$TERN_DATA" <<'PY'
+import smtplib, ssl, sys
 from email.message import EmailMessage
-m = EmailMessage()
-m["From"] = "demo@example.test"
-m["To"] = "demo@example.test"
-m["Subject"] = sys.argv[1]
-m.set_content("Hello from the tern run command.\n")
+subject, data = sys.argv[1], sys.argv[2]
+
+def message(how):
+    m = EmailMessage()
+    m["From"] = "demo@example.test"
+    m["To"] = "demo@example.test"
+    m["Subject"] = "%s (%s)" % (subject, how)
+    m.set_content("Hello from the tern run command, sent %s.\n" % how)
+    return m
+
 with smtplib.SMTP("127.0.0.1", 2525, timeout=10) as s:
-    s.send_message(m)
-print("run: sent '%s' to demo@example.test over SMTP port 2525" % sys.argv[1])
+    s.send_message(message("over SMTP port 2525"))
+print("run: sent '%s (over SMTP port 2525)'" % subject)
+try:
+    with open(data + "/demo-password") as f:
+        password = f.read().strip()
+    ctx = ssl.create_default_context(cafile=data + "/tls/cert.pem")
+    with smtplib.SMTP("127.0.0.1", 2587, timeout=10) as s:
+        s.starttls(context=ctx)
+        s.login("demo@example.test", password)
+        s.send_message(message("over submission with STARTTLS and AUTH"))
+    print("run: sent '%s (over submission with STARTTLS and AUTH)'"
+          % subject)
+except (OSError, smtplib.SMTPException) as e:
+    print("run: submission on port 2587 failed: %s" % e, file=sys.stderr)
 PY
 maildir="$TERN_DATA/mail/example.test/demo/Maildir"
-f=$(grep -l -F "Subject: $subject" "$maildir"/new/* 2>/dev/null | head -1 || true)
-if [ -n "$f" ]; then
+found=0
+for f in $(grep -l -F "Subject: $subject" "$maildir"/new/* 2>/dev/null || true); do
+    found=$((found + 1))
     echo "run: delivered to $f:"
     sed -n '1,12p' "$f" | sed 's/^/    /'
-else
-    echo "run: the message was not found in $maildir/new" >&2
+done
+if [ "$found" -eq 0 ]; then
+    echo "run: no message was found in $maildir/new" >&2
 fi
 echo
 echo "run: the suite runs in the foreground; Ctrl-C stops it."

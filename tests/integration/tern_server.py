@@ -7,6 +7,7 @@
 # stops the server by its PID. Stdlib only, plus the openssl command.
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -59,7 +60,8 @@ def sha512_crypt(password):
 def make_cert(tlsdir):
     """A self-signed certificate for localhost, 127.0.0.1 and ::1."""
     os.makedirs(tlsdir, exist_ok=True)
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                    "-pkeyopt", "ec_paramgen_curve:P-256",
                     "-nodes", "-days", "2", "-subj", "/CN=localhost",
                     "-addext",
                     "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
@@ -87,7 +89,7 @@ auth_failure_delay_ms = 0;
 smtpd = {{
 	listeners = (
 		{{ name = "mx"; address = "127.0.0.1"; port = {mx};
-		  mode = "mx"; tls = "starttls"; auth = false; }},
+		  mode = "mx"; tls = "starttls"; auth = true; }},
 		{{ name = "submission"; address = "127.0.0.1"; port = {sub};
 		  mode = "submission"; tls = "starttls"; auth = true; }},
 		{{ name = "submissions"; address = "127.0.0.1"; port = {subs};
@@ -187,8 +189,22 @@ class TernServer:
         except OSError:
             return ""
 
-    def stop(self):
-        """TERM by PID, KILL after 5 s; remove the data dir unless kept."""
+    def sanitizer_report(self):
+        """The first lines of an ASan/UBSan report in the log, or None."""
+        try:
+            with open(self.log_path, "rb") as f:
+                text = f.read()
+        except (OSError, AttributeError):
+            return None
+        m = re.search(rb"ERROR: (Address|Leak|Memory)Sanitizer|"
+                      rb"runtime error: ", text)
+        if m is None:
+            return None
+        start = text.rfind(b"\n", 0, m.start()) + 1
+        return text[start:start + 3000].decode("utf-8", "replace")
+
+    def stop_daemon(self):
+        """TERM by PID, KILL after 5 s; the data dir stays."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -199,6 +215,10 @@ class TernServer:
         if self.proc is not None:
             self.log.close()
         self.proc = None
+
+    def stop(self):
+        """stop_daemon(), then remove the data dir unless kept."""
+        self.stop_daemon()
         if self.data and not self.keep:
             shutil.rmtree(self.data, ignore_errors=True)
 

@@ -26,3 +26,5 @@ S: 221 bye
 = mail/new/msg1
 F~ Subject: h.*
 F~ body
+- mail/new/msg2
+- mail/tmp/*
