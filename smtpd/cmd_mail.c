@@ -17,6 +17,21 @@
 
 #define MAILDIR_PATH_SIZE 4096
 
+/* The reply for a parse_mail/parse_rcpt failure: the path's own syntax
+ * reply (bad_path), or one about the parameters (RFC 5321 4.1.1.11). */
+static void
+parse_refused(struct reply *r, int ret, const char *error,
+	enum smtp_reply_id bad_path)
+{
+	if (ret == PARSE_ERR_PARAM)
+		reply_set(r, 555, "5.5.4", "Unsupported parameter: %s", error);
+	else if (ret == PARSE_ERR_ARGS)
+		reply_set(r, 501, "5.5.4", "Syntax error in parameters: %s",
+		    error);
+	else
+		reply_std(r, bad_path);
+}
+
 void
 cmd_mail(struct smtp_session *s, struct span args, struct reply *r)
 {
@@ -25,12 +40,8 @@ cmd_mail(struct smtp_session *s, struct span args, struct reply *r)
 	int ret;
 
 	ret = parse_mail(args, s->tx_arena, &mail, &error);
-	if (ret == PARSE_ERR_PARAM) {
-		reply_set(r, 555, "5.5.4", "Unsupported parameter: %s", error);
-		return;
-	}
 	if (ret < 0) {
-		reply_std(r, RPL_BAD_SENDER);
+		parse_refused(r, ret, error, RPL_BAD_SENDER);
 		return;
 	}
 	/* RFC 6531 3.4: non-ASCII needs the SMTPUTF8 parameter */
@@ -97,12 +108,8 @@ cmd_rcpt(struct smtp_session *s, struct span args, struct reply *r)
 	int ret;
 
 	ret = parse_rcpt(args, s->tx_arena, &rcpt, &error);
-	if (ret == PARSE_ERR_PARAM) {
-		reply_set(r, 555, "5.5.4", "Unsupported parameter: %s", error);
-		return;
-	}
 	if (ret < 0) {
-		reply_std(r, RPL_BAD_RCPT);
+		parse_refused(r, ret, error, RPL_BAD_RCPT);
 		return;
 	}
 	addr = rcpt.path;

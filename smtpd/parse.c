@@ -189,19 +189,19 @@ parse_mail(struct span args, struct arena *a, struct smtp_mail_args *out_r,
 		if (w.len == 0)
 			break;
 		if (split_param(w, &key, &value, &has_value, error_r) < 0)
-			return PARSE_ERR_SYNTAX;
+			return PARSE_ERR_ARGS;
 		if (span_eq_ci(key, "SIZE")) {
 			/* RFC 1870: size-value = 1*20DIGIT */
 			if (out.has_size || !has_value ||
 			    parse_u64(value, UINT64_MAX, &out.size) < 0) {
 				*error_r = "bad SIZE";
-				return PARSE_ERR_SYNTAX;
+				return PARSE_ERR_ARGS;
 			}
 			out.has_size = true;
 		} else if (span_eq_ci(key, "BODY")) {
 			if (out.body != SMTP_BODY_NONE || !has_value) {
 				*error_r = "bad BODY";
-				return PARSE_ERR_SYNTAX;
+				return PARSE_ERR_ARGS;
 			}
 			if (span_eq_ci(value, "7BIT")) {
 				out.body = SMTP_BODY_7BIT;
@@ -215,21 +215,21 @@ parse_mail(struct span args, struct arena *a, struct smtp_mail_args *out_r,
 		} else if (span_eq_ci(key, "SMTPUTF8")) {
 			if (out.smtputf8 || has_value) {
 				*error_r = "bad SMTPUTF8";
-				return PARSE_ERR_SYNTAX;
+				return PARSE_ERR_ARGS;
 			}
 			out.smtputf8 = true;
 		} else if (span_eq_ci(key, "AUTH")) {
 			/* RFC 4954 5: AUTH=<> or AUTH=xtext(mailbox) */
 			if (seen_auth || !has_value) {
 				*error_r = "bad AUTH";
-				return PARSE_ERR_SYNTAX;
+				return PARSE_ERR_ARGS;
 			}
 			seen_auth = true;
 			if (span_eq(value, "<>"))
 				out.auth = "";
 			else if (parse_xtext(value, a, &out.auth) < 0) {
 				*error_r = "bad AUTH xtext";
-				return PARSE_ERR_SYNTAX;
+				return PARSE_ERR_ARGS;
 			}
 		} else {
 			*error_r = "unknown MAIL parameter";
@@ -255,7 +255,7 @@ parse_rcpt(struct span args, struct arena *a, struct smtp_rcpt_args *out_r,
 	w = next_word(&rest);
 	if (w.len > 0) {
 		if (split_param(w, &key, &value, &has_value, error_r) < 0)
-			return PARSE_ERR_SYNTAX;
+			return PARSE_ERR_ARGS;
 		/* no DSN (RFC 3461): NOTIFY and ORCPT are not offered */
 		*error_r = "unknown RCPT parameter";
 		return PARSE_ERR_PARAM;

@@ -46,13 +46,15 @@ struct smtp_mail_args {
 
 /* Return values of parse_mail and parse_rcpt besides 0. */
 #define PARSE_ERR_SYNTAX -1	/* 501: bad syntax or address */
-#define PARSE_ERR_PARAM -2	/* 555 5.5.4: unknown or bad parameter */
+#define PARSE_ERR_PARAM -2	/* 555 5.5.4: unknown parameter or value */
+#define PARSE_ERR_ARGS -3	/* 501 5.5.4: malformed parameter */
 
 /*
  * "FROM:<path> [params]" (any case; spaces after the colon tolerated, as
  * Outlook sends them). The path may contain UTF-8 in any case: the caller
  * answers 553 5.6.7 when path.utf8 && !smtputf8 (RFC 6531 3.7.1). 0,
- * PARSE_ERR_SYNTAX or PARSE_ERR_PARAM with a static *error_r. Strings in
+ * PARSE_ERR_SYNTAX, PARSE_ERR_PARAM or PARSE_ERR_ARGS with a static
+ * *error_r. Strings in
  * arena a.
  */
 int parse_mail(struct span args, struct arena *a, struct smtp_mail_args *out_r,
