@@ -1,10 +1,12 @@
-# Greeting, EHLO keywords, HELO, and the commands without a transaction.
+# Greeting, EHLO keywords (the test mx listener offers AUTH, as the
+# embedded default does), HELO, and the commands without a transaction.
 S: 220 mx.example.test tern ESMTP
 C: EHLO client.example
 S: 250-mx.example.test
 S: 250-PIPELINING
 S: 250-SIZE 2048
 S: 250-STARTTLS
+S: 250-AUTH PLAIN LOGIN
 S: 250-ENHANCEDSTATUSCODES
 S: 250-8BITMIME
 S: 250-SMTPUTF8

@@ -16,7 +16,7 @@ S: 354 End data with <CR><LF>.<CR><LF>
 C: Subject: hello
 C: 
 C: ..leading dot
-C: .
+C: ..
 C: ...
 C: last line
 C: .
@@ -31,6 +31,7 @@ F~ Received: from client\.example \(unknown \[.*\]\)
 F~ \tby mx\.example\.test \(tern\) with ESMTP id [0-9A-F]{12}
 F~ \tfor <demo@example\.test>; \w{3}, \d+ \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}
 F~ \.leading dot
+F~ \.
 F~ \.\.
 = mail/example.test/alice/Maildir/new/*
 F~ Delivered-To: alice@example\.test

@@ -1,4 +1,5 @@
-# Syntax and sequence errors, each with its RFC 3463 code.
+# Syntax and sequence errors, each with its RFC 3463 code (fewer than
+# max_errors = 10, so the session goes on after each).
 S~ 220 .*
 C: MAIL FROM:<a@b.example>
 S: 503 5.5.1 Bad sequence of commands
@@ -12,20 +13,12 @@ C: DATA
 S: 503 5.5.1 Bad sequence of commands
 C: MAIL FROM:a@b.example
 S: 501 5.1.7 Bad sender address syntax
-C: MAIL FROM:<a@b.example> FOO=BAR
-S: 555 5.5.4 Unsupported parameter: unknown MAIL parameter
-C: MAIL FROM:<a@b.example> BODY=BINARYMIME
-S: 555 5.5.4 Unsupported parameter: unsupported BODY
-C: MAIL FROM:<a@b.example> SIZE=2049
-S: 552 5.3.4 Message size exceeds fixed limit
-C: MAIL FROM: <a@b.example> SIZE=2048
+C: MAIL FROM:<a@b.example>
 S: 250 2.1.0 Ok
 C: MAIL FROM:<a@b.example>
 S: 503 5.5.1 Bad sequence of commands
 C: RCPT TO:<demo@example..test>
 S: 501 5.1.3 Bad recipient address syntax
-C: RCPT TO:<demo@example.test> NOTIFY=NEVER
-S: 555 5.5.4 Unsupported parameter: unknown RCPT parameter
 C: DATA
 S: 503 5.5.1 Bad sequence of commands
 C: RSET
