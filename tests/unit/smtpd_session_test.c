@@ -109,17 +109,17 @@ run(const struct listener_config *l, const char *script, size_t chunk)
 	return out;
 }
 
-/* Files in <mail_root>/example.test/<user>/Maildir/new */
+/* Files in <mail_root>/example.test/<user>/Maildir/<sub> */
 static int
-count_new(const char *user)
+count_files(const char *user, const char *dir)
 {
 	char path[512];
 	struct dirent *de;
 	DIR *d;
 	int n = 0;
 
-	(void)snprintf(path, sizeof(path), "%s/example.test/%s/Maildir/new",
-	    mail_root, user);
+	(void)snprintf(path, sizeof(path), "%s/example.test/%s/Maildir/%s",
+	    mail_root, user, dir);
 	if ((d = opendir(path)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
@@ -128,6 +128,12 @@ count_new(const char *user)
 	}
 	closedir(d);
 	return n;
+}
+
+static int
+count_new(const char *user)
+{
+	return count_files(user, "new");
 }
 
 #define GREETING "220 mx.example.test ESMTP tern\r\n"
@@ -233,6 +239,58 @@ START_TEST(test_deliver)
 	ck_assert_ptr_nonnull(strstr(msg, "\n\tfor <alice@example.test>; "
 	    "Wed, 25 Nov 2026 12:00:00 +0000\nSubject: hi\n\n.dot\n"));
 	free(msg);
+	free(out);
+}
+END_TEST
+
+/* All or nothing: when the queue file cannot be committed after the
+ * local copy was published, the copy is taken back and the client gets
+ * 451 4.3.0, never 250. */
+START_TEST(test_rollback)
+{
+	char path[400], *out;
+	FILE *f;
+
+	cfg.plaintext_auth = PLAINTEXT_AUTH_ALWAYS;
+	/* queue/new is a file: the rename into it fails (ENOTDIR) */
+	(void)snprintf(path, sizeof(path), "%s/new", queue_dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	out = run(&sub, "EHLO c\r\n"
+	    "AUTH PLAIN AGRlbW9AZXhhbXBsZS50ZXN0AGRlbW8tc2VjcmV0\r\n"
+	    "MAIL FROM:<demo@example.test>\r\n"
+	    "RCPT TO:<demo@example.test>\r\nRCPT TO:<x@remote.example>\r\n"
+	    "DATA\r\nSubject: out\r\n\r\nbody\r\n.\r\nQUIT\r\n", 0);
+	ck_assert_msg(strstr(out, "354 End data with <CR><LF>.<CR><LF>\r\n"
+	    "451 4.3.0 ") != NULL, "%s", out);
+	ck_assert_ptr_null(strstr(out, "queued as"));
+	ck_assert_int_eq(count_new("demo"), 0);
+	ck_assert_int_eq(count_files("demo", "tmp"), 0);
+	free(out);
+}
+END_TEST
+
+/* A recipient whose Maildir cannot be made fails the whole message
+ * before 354; the other recipient gets nothing either. */
+START_TEST(test_begin_fails)
+{
+	char path[400], *out;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/example.test", mail_root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	(void)snprintf(path, sizeof(path), "%s/example.test/alice", mail_root);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	out = run(&mx, "EHLO c\r\nMAIL FROM:<a@b.example>\r\n"
+	    "RCPT TO:<demo@example.test>\r\nRCPT TO:<alice@example.test>\r\n"
+	    "DATA\r\nRSET\r\nQUIT\r\n", 0);
+	ck_assert_msg(strstr(out, "250 2.1.5 Ok\r\n451 4.3.0 ") != NULL,
+	    "%s", out);
+	ck_assert_int_eq(count_new("demo"), 0);
+	ck_assert_int_eq(count_files("demo", "tmp"), 0);
 	free(out);
 }
 END_TEST
@@ -463,6 +521,8 @@ main(void)
 	tcase_add_test(tc, test_ehlo);
 	tcase_add_test(tc, test_sequence);
 	tcase_add_test(tc, test_deliver);
+	tcase_add_test(tc, test_rollback);
+	tcase_add_test(tc, test_begin_fails);
 	tcase_add_test(tc, test_rcpt_rules);
 	tcase_add_test(tc, test_submission_needs_tls);
 	tcase_add_test(tc, test_submission_auth);
