@@ -62,6 +62,14 @@ cmd_mail(struct smtp_session *s, struct span args, struct reply *r)
 	reply_std(r, RPL_MAIL_OK);
 }
 
+/* RFC 5321 4.2.2: 550, with Postfix's text */
+static void
+no_user(struct reply *r, const struct addr *addr)
+{
+	reply_set(r, 550, "5.1.1", "<%s>: Recipient address rejected: "
+	    "User unknown", addr->addr);
+}
+
 static bool
 same_rcpt(const struct smtp_tx *tx, const char *addr)
 {
@@ -136,14 +144,19 @@ cmd_rcpt(struct smtp_session *s, struct span args, struct reply *r)
 	}
 	if (local && (s->auth_db == NULL ||
 	    !auth_user_exists(s->auth_db, addr.addr))) {
-		reply_set(r, 550, "5.1.1", "<%s>: Recipient address rejected: "
-		    "User unknown", addr.addr);
+		if (s->auth_db != NULL && auth_db_error(s->auth_db) != NULL) {
+			/* the users file is unreadable: never a bounce */
+			log_error("users", "error=\"%s\"",
+			    auth_db_error(s->auth_db));
+			reply_std(r, RPL_TEMP);
+			return;
+		}
+		no_user(r, &addr);
 		return;
 	}
 	if (local && config_maildir_path(s->cfg, addr.addr, maildir,
 	    sizeof(maildir)) < 0) {
-		reply_set(r, 550, "5.1.1", "<%s>: Recipient address rejected: "
-		    "User unknown", addr.addr);
+		no_user(r, &addr);
 		return;
 	}
 	if (local) {

@@ -295,6 +295,21 @@ START_TEST(test_begin_fails)
 }
 END_TEST
 
+/* A users file that cannot be read is a temporary failure (451), never
+ * "User unknown" (550): that would bounce mail for real users. */
+START_TEST(test_users_unreadable)
+{
+	char *out;
+
+	ck_assert_int_eq(unlink(users), 0);
+	out = run(&mx, "EHLO c\r\nMAIL FROM:<a@b.example>\r\n"
+	    "RCPT TO:<demo@example.test>\r\nQUIT\r\n", 0);
+	ck_assert_msg(strstr(out, "250 2.1.0 Ok\r\n451 4.3.0 ") != NULL,
+	    "%s", out);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_rcpt_rules)
 {
 	char *out = run(&mx, "EHLO c\r\nMAIL FROM:<>\r\n"
@@ -524,6 +539,7 @@ main(void)
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_begin_fails);
 	tcase_add_test(tc, test_rcpt_rules);
+	tcase_add_test(tc, test_users_unreadable);
 	tcase_add_test(tc, test_submission_needs_tls);
 	tcase_add_test(tc, test_submission_auth);
 	tcase_add_test(tc, test_auth_fail_cancel);
