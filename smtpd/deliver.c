@@ -179,6 +179,31 @@ deliver_write(struct delivery *d, const void *p, size_t len)
 	return d->failed ? -1 : 0;
 }
 
+/* Free *dp and its copies, keeping them (after commit) or taking them
+ * back (abort: tmp files and published files are unlinked). */
+static void
+release(struct delivery **dp, bool keep)
+{
+	struct delivery *d = *dp;
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n_copies; i++) {
+		if (keep)
+			maildir_delivery_free(&d->copies[i]);
+		else
+			maildir_delivery_abort(&d->copies[i]);
+	}
+	if (d->queue != NULL && keep)
+		queue_entry_free(&d->queue);
+	else if (d->queue != NULL)
+		queue_entry_abort(&d->queue);
+	free(d->copies);
+	free(d);
+	*dp = NULL;
+}
+
 int
 deliver_commit(struct delivery **dp, enum tern_err *err_r)
 {
@@ -201,13 +226,7 @@ deliver_commit(struct delivery **dp, enum tern_err *err_r)
 	/* the queue last: after it commits nothing can fail any more */
 	if (d->queue != NULL && queue_entry_commit(d->queue, &error) < 0)
 		goto fail;
-	for (i = 0; i < d->n_copies; i++)
-		maildir_delivery_free(&d->copies[i]);
-	if (d->queue != NULL)
-		queue_entry_free(&d->queue);
-	free(d->copies);
-	free(d);
-	*dp = NULL;
+	release(dp, true);
 	return 0;
 fail:
 	log_error("deliver", "status=failed error=\"%s\"", error);
@@ -218,16 +237,5 @@ fail:
 void
 deliver_abort(struct delivery **dp)
 {
-	struct delivery *d = *dp;
-	size_t i;
-
-	if (d == NULL)
-		return;
-	for (i = 0; i < d->n_copies; i++)
-		maildir_delivery_abort(&d->copies[i]);
-	if (d->queue != NULL)
-		queue_entry_abort(&d->queue);
-	free(d->copies);
-	free(d);
-	*dp = NULL;
+	release(dp, false);
 }
