@@ -136,6 +136,9 @@ count_new(const char *user)
 	return count_files(user, "new");
 }
 
+/* AUTH PLAIN "\0demo@example.test\0demo-secret" */
+#define AUTH_DEMO "AUTH PLAIN AGRlbW9AZXhhbXBsZS50ZXN0AGRlbW8tc2VjcmV0\r\n"
+
 #define GREETING "220 mx.example.test ESMTP tern\r\n"
 
 static void
@@ -243,22 +246,29 @@ START_TEST(test_deliver)
 }
 END_TEST
 
+/* An empty regular file where a directory is expected. */
+static void
+make_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+}
+
 /* All or nothing: when the queue file cannot be committed after the
  * local copy was published, the copy is taken back and the client gets
  * 451 4.3.0, never 250. */
 START_TEST(test_rollback)
 {
 	char path[400], *out;
-	FILE *f;
 
 	cfg.plaintext_auth = PLAINTEXT_AUTH_ALWAYS;
 	/* queue/new is a file: the rename into it fails (ENOTDIR) */
 	(void)snprintf(path, sizeof(path), "%s/new", queue_dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fclose(f);
+	make_file(path);
 	out = run(&sub, "EHLO c\r\n"
-	    "AUTH PLAIN AGRlbW9AZXhhbXBsZS50ZXN0AGRlbW8tc2VjcmV0\r\n"
+	    AUTH_DEMO
 	    "MAIL FROM:<demo@example.test>\r\n"
 	    "RCPT TO:<demo@example.test>\r\nRCPT TO:<x@remote.example>\r\n"
 	    "DATA\r\nSubject: out\r\n\r\nbody\r\n.\r\nQUIT\r\n", 0);
@@ -276,14 +286,11 @@ END_TEST
 START_TEST(test_begin_fails)
 {
 	char path[400], *out;
-	FILE *f;
 
 	(void)snprintf(path, sizeof(path), "%s/example.test", mail_root);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	(void)snprintf(path, sizeof(path), "%s/example.test/alice", mail_root);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fclose(f);
+	make_file(path);
 	out = run(&mx, "EHLO c\r\nMAIL FROM:<a@b.example>\r\n"
 	    "RCPT TO:<demo@example.test>\r\nRCPT TO:<alice@example.test>\r\n"
 	    "DATA\r\nRSET\r\nQUIT\r\n", 0);
@@ -352,9 +359,8 @@ START_TEST(test_submission_auth)
 	char *out;
 
 	cfg.plaintext_auth = PLAINTEXT_AUTH_ALWAYS;
-	/* "\0demo@example.test\0demo-secret" */
 	out = run(&sub, "EHLO c\r\nMAIL FROM:<a@b>\r\n"
-	    "AUTH PLAIN AGRlbW9AZXhhbXBsZS50ZXN0AGRlbW8tc2VjcmV0\r\n"
+	    AUTH_DEMO
 	    "MAIL FROM:<demo@example.test>\r\n"
 	    "RCPT TO:<x@remote.example>\r\n"
 	    "DATA\r\nSubject: out\r\n\r\nbody\r\n.\r\nQUIT\r\n", 0);
