@@ -374,6 +374,32 @@ START_TEST(test_submission_auth)
 }
 END_TEST
 
+/* Plaintext AUTH rules (Dovecot's disable_plaintext_auth): with
+ * "loopback" a remote client is not offered AUTH on the mx listener and
+ * gets 538 5.7.11 if it tries; a loopback client may authenticate. */
+START_TEST(test_plaintext_rules)
+{
+	static struct listener_config mx_auth = {
+		"mx", "127.0.0.1", 25, LISTENER_MX, LISTENER_TLS_STARTTLS, true
+	};
+	static const char script[] = "EHLO c\r\n" AUTH_DEMO "QUIT\r\n";
+	char *out;
+
+	cfg.plaintext_auth = PLAINTEXT_AUTH_LOOPBACK;
+	out = run(&mx_auth, script, 0);
+	ck_assert_ptr_null(strstr(out, "AUTH PLAIN"));
+	ck_assert_msg(strstr(out, "538 5.7.11 Encryption required") != NULL,
+	    "%s", out);
+	free(out);
+	client.loopback = true;
+	out = run(&mx_auth, script, 0);
+	client.loopback = false;
+	ck_assert_ptr_nonnull(strstr(out, "250-AUTH PLAIN LOGIN\r\n"));
+	ck_assert_msg(strstr(out, "235 2.7.0 ") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_auth_fail_cancel)
 {
 	char *out;
@@ -549,6 +575,7 @@ main(void)
 	tcase_add_test(tc, test_submission_needs_tls);
 	tcase_add_test(tc, test_submission_auth);
 	tcase_add_test(tc, test_auth_fail_cancel);
+	tcase_add_test(tc, test_plaintext_rules);
 	tcase_add_loop_test(tc, test_smuggling, 0,
 	    (int)N_ELEMENTS(smuggle_cases));
 	tcase_add_test(tc, test_split_everywhere);
