@@ -101,6 +101,7 @@ smtp_session_init(struct smtp_session *s, const struct tern_config *cfg,
 	s->tx_arena = arena_new(0);
 	s->state = SMTP_ST_INIT;
 	s->now = real_now;
+	s->max_secs = SMTP_SESSION_MAX_SECS;
 	str_random_hex(s->id, 6);
 	buf_init(&s->line, SMTP_DATA_LINE_MAX);
 }
@@ -161,11 +162,9 @@ send_reply(struct smtp_session *s, const struct reply *r, const char *verb,
 	if (r->code >= 400)
 		log_info("reject", "cmd=%s reply=\"%s\"", verb,
 		    reply_last_line(r));
-	if (flush && stream_flush(s->stream) < 0) {
-		log_info("disconnect", "client=%s reason=\"write: %s\"",
-		    smtp_client_name(s), stream_error(s->stream));
+	/* a failure is logged once, by the final disconnect line */
+	if (flush && stream_flush(s->stream) < 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -220,11 +219,15 @@ dispatch(struct smtp_session *s, struct span line, struct reply *r,
 static void
 log_disconnect(struct smtp_session *s, const char *reason)
 {
-	log_info("disconnect", "client=%s reason=%s cmds=%u errors=%u "
+	bool io = strcmp(reason, "read-error") == 0 ||
+	    strcmp(reason, "write-error") == 0 || strcmp(reason, "write") == 0;
+
+	log_info("disconnect", "client=%s reason=%s%s%s%s cmds=%u errors=%u "
 	    "messages=%u in=%llu out=%llu", smtp_client_name(s), reason,
-	    s->counts[SMTP_COUNT_CMDS], s->counts[SMTP_COUNT_ERRORS],
-	    s->counts[SMTP_COUNT_MESSAGES], stream_bytes_in(s->stream),
-	    stream_bytes_out(s->stream));
+	    io ? " error=\"" : "", io ? stream_error(s->stream) : "",
+	    io ? "\"" : "", s->counts[SMTP_COUNT_CMDS],
+	    s->counts[SMTP_COUNT_ERRORS], s->counts[SMTP_COUNT_MESSAGES],
+	    stream_bytes_in(s->stream), stream_bytes_out(s->stream));
 }
 
 void
@@ -232,6 +235,7 @@ smtp_session_run(struct smtp_session *s)
 {
 	struct reply r;
 	const char *reason = "eof", *error;
+	struct timespec mono;
 	size_t max_line = s->cfg->smtpd.max_line_length;
 
 	if (max_line < SMTP_CMD_LINE_MIN)
@@ -264,8 +268,9 @@ smtp_session_run(struct smtp_session *s)
 		log_info("tls", "client=%s %s", smtp_client_name(s),
 		    stream_tls_info(s->stream));
 	}
-	stream_set_deadline(s->stream, (long)time(NULL) +
-	    SMTP_SESSION_MAX_SECS);
+	/* the stream's deadline is on the monotonic clock */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	stream_set_deadline(s->stream, (long)mono.tv_sec + (long)s->max_secs);
 	/* RFC 5321 4.3.1: 220 <domain> text, no enhanced code */
 	reply_set(&r, 220, NULL, "%s %s", s->cfg->hostname,
 	    s->cfg->smtpd.banner != NULL ? s->cfg->smtpd.banner :

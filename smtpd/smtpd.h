@@ -87,6 +87,8 @@ struct smtp_session {
 	bool quit;			/* close after the current reply */
 	struct buf line;		/* the current command line */
 	time_t (*now)(void);		/* clock, injected for tests */
+	unsigned max_secs;		/* whole-session limit (tests
+					 * shorten it) */
 };
 
 /* The session's text for the client in logs: "host[addr]:port". */

@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -535,6 +537,29 @@ START_TEST(test_line_too_long)
 }
 END_TEST
 
+/* The absolute session deadline (SMTP_SESSION_MAX_SECS, here 1 s) ends
+ * a client that sends nothing, well before command_timeout (10 s). */
+START_TEST(test_session_deadline)
+{
+	struct smtp_session s;
+	struct stream *st;
+	struct timespec t0, t1;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	st = stream_fd_new(sv[0], sv[0], true);
+	smtp_session_init(&s, &cfg, &mx, &client, st, NULL, db);
+	s.max_secs = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	smtp_session_run(&s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	smtp_session_clear(&s);
+	stream_free(&st);
+	close(sv[1]);
+	ck_assert_int_le(t1.tv_sec - t0.tv_sec, 3);
+}
+END_TEST
+
 START_TEST(test_busy)
 {
 	struct server_client busy = client;
@@ -584,6 +609,7 @@ main(void)
 	tcase_add_test(tc, test_errors_limit);
 	tcase_add_test(tc, test_line_too_long);
 	tcase_add_test(tc, test_busy);
+	tcase_add_test(tc, test_session_deadline);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
