@@ -4,7 +4,7 @@ S: 220 mx.example.test tern ESMTP
 C: EHLO client.example
 S: 250-mx.example.test
 S: 250-PIPELINING
-S: 250-SIZE 10485760
+S~ 250-SIZE [0-9]+
 S* 250 CHUNKING
 C: MAIL FROM:<sender@remote.example>
 S: 250 2.1.0 Ok

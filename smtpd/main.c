@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * smtpd: the SMTP server (MX on 25, submission on 587/465). Options:
+ *   -c FILE          configuration (default: the embedded one)
+ *   --data DIR       data directory (also $TERN_DATA)
+ *   -t               check the configuration, print the effective settings
+ *   --stdio          one session on stdin/stdout (tests, inetd)
+ *   --listener NAME  with --stdio: behave as that configured listener
+ *   --syslog         log to syslog(LOG_MAIL) instead of stderr
+ *   -d               debug: protocol trace in the log
+ * Start-up: config_load, bootstrap_data_dir, auth_db_open, TLS context,
+ * server_bind, server_run.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "smtpd.h"
+#include "auth.h"
+#include "bootstrap.h"
+#include "config.h"
+#include "log.h"
+#include "server.h"
+#include "stream.h"
+#include "tls.h"
+#include "tern.h"
+
+struct smtpd_ctx {
+	struct tern_config cfg;
+	SSL_CTX *tls_ctx;
+	struct auth_db *auth_db;
+	struct listener_config stdio_listener;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: smtpd [-c FILE] [--data DIR] [-t] [--stdio "
+	    "[--listener NAME]] [--syslog] [-d]\n");
+	exit(2);
+}
+
+static void
+session_main(struct server_client *client, void *ctx_p)
+{
+	struct smtpd_ctx *ctx = ctx_p;
+	const struct listener_config *listener = client->listener;
+	struct smtp_session s;
+	struct stream *stream;
+
+	if (listener == NULL)
+		listener = &ctx->stdio_listener;
+	if (client->fd >= 0)
+		stream = stream_fd_new(client->fd, client->fd, true);
+	else
+		stream = stream_fd_new(0, 1, false);
+	smtp_session_init(&s, &ctx->cfg, listener, client, stream,
+	    ctx->tls_ctx, ctx->auth_db);
+	smtp_session_run(&s);
+	smtp_session_clear(&s);
+	stream_free(&stream);
+}
+
+/* --stdio: the listener named, else the first mx one, else a plain mx
+ * on loopback. */
+static int
+pick_stdio_listener(struct smtpd_ctx *ctx, const char *name)
+{
+	static struct listener_config mx = {
+		"mx", "127.0.0.1", 25, LISTENER_MX, LISTENER_TLS_STARTTLS,
+		false
+	};
+	size_t i;
+
+	for (i = 0; i < ctx->cfg.smtpd.n_listeners; i++) {
+		const struct listener_config *l = &ctx->cfg.smtpd.listeners[i];
+
+		if (name != NULL ? strcmp(l->name, name) == 0 :
+		    l->mode == LISTENER_MX) {
+			ctx->stdio_listener = *l;
+			return 0;
+		}
+	}
+	if (name != NULL)
+		return -1;
+	ctx->stdio_listener = mx;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'D' },
+		{ "stdio", no_argument, NULL, 'S' },
+		{ "listener", required_argument, NULL, 'L' },
+		{ "syslog", no_argument, NULL, 'Y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct smtpd_ctx ctx;
+	struct server_params params;
+	struct server *srv = NULL;
+	const char *conf = NULL, *data = getenv("TERN_DATA");
+	const char *listener = NULL, *tls_error;
+	bool check = false, stdio = false, use_syslog = false, debug = false;
+	enum log_level level = LOG_LEVEL_INFO;
+	char *error = NULL;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:tdh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'D':
+			data = optarg;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'S':
+			stdio = true;
+			break;
+		case 'L':
+			listener = optarg;
+			break;
+		case 'Y':
+			use_syslog = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || (listener != NULL && !stdio))
+		usage();
+	log_init("smtpd", use_syslog, LOG_LEVEL_INFO);
+	if (data != NULL && data[0] == '\0')
+		data = NULL;
+	if (config_load(conf, data, &ctx.cfg, &error) < 0) {
+		fprintf(stderr, "smtpd: %s\n", error);
+		free(error);
+		return 1;
+	}
+	if (check) {
+		config_dump(&ctx.cfg, stdout);
+		config_clear(&ctx.cfg);
+		return 0;
+	}
+	if (ctx.cfg.log_level != NULL &&
+	    log_level_parse(ctx.cfg.log_level, &level) < 0)
+		level = LOG_LEVEL_INFO;
+	log_set_level(debug ? LOG_LEVEL_DEBUG : level);
+	if (bootstrap_data_dir(&ctx.cfg, &error) < 0) {
+		log_error("startup", "error=\"%s\"", error);
+		free(error);
+		return 1;
+	}
+	if (auth_db_open(ctx.cfg.users_file, &ctx.auth_db, &error) < 0) {
+		log_error("startup", "users=%s error=\"%s\"",
+		    ctx.cfg.users_file, error);
+		free(error);
+		return 1;
+	}
+	ctx.tls_ctx = tls_server_ctx_new(ctx.cfg.tls_cert, ctx.cfg.tls_key,
+	    &tls_error);
+	if (ctx.tls_ctx == NULL)
+		log_error("startup", "tls=off cert=%s error=\"%s\"",
+		    ctx.cfg.tls_cert, tls_error);
+	memset(&params, 0, sizeof(params));
+	params.prog = "smtpd";
+	params.listeners = ctx.cfg.smtpd.listeners;
+	params.n_listeners = ctx.cfg.smtpd.n_listeners;
+	params.max_sessions = ctx.cfg.smtpd.max_sessions;
+	params.max_sessions_per_ip = ctx.cfg.smtpd.max_sessions_per_ip;
+	params.run_user = ctx.cfg.run_user;
+	params.session = session_main;
+	params.reload = NULL;	/* XXX: SIGHUP reload not wired yet */
+	params.ctx = &ctx;
+	ret = 0;
+	if (stdio) {
+		if (pick_stdio_listener(&ctx, listener) < 0) {
+			fprintf(stderr, "smtpd: no listener named %s\n",
+			    listener);
+			ret = 2;
+		} else {
+			server_run_stdio(&params);
+		}
+	} else if (server_bind(&params, &srv, &error) < 0) {
+		log_error("startup", "error=\"%s\"", error);
+		free(error);
+		ret = 1;
+	} else {
+		log_info("startup", "listeners=%zu", params.n_listeners);
+		ret = server_run(srv) < 0 ? 1 : 0;
+		server_free(&srv);
+	}
+	tls_ctx_free(&ctx.tls_ctx);
+	auth_db_free(&ctx.auth_db);
+	config_clear(&ctx.cfg);
+	return ret;
+}
