@@ -207,6 +207,39 @@ class MxTest(Base):
             self.assertTrue(msg.startswith(b"5.3.4"), msg)
 
 
+class ConcurrencyTest(Base):
+    def test_parallel_sessions(self):
+        """20 clients at once, 5 messages each over one connection:
+        every message arrives once, under its own Maildir name."""
+        import threading
+        tok = token()
+        errors = []
+
+        def client(i):
+            try:
+                with smtplib.SMTP("127.0.0.1", server.ports["mx"],
+                                  timeout=30) as s:
+                    for j in range(5):
+                        wire = make_message("%s-%d-%d" % (tok, i, j),
+                                            to="alice@" + DOMAIN)
+                        s.sendmail("sender@remote.example",
+                                   ["alice@" + DOMAIN], wire)
+            except Exception as e:  # noqa: BLE001 (reported below)
+                errors.append("client %d: %r" % (i, e))
+
+        threads = [threading.Thread(target=client, args=(i,))
+                   for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(errors, [])
+        for i in range(20):
+            for j in range(5):
+                self.assertEqual(len(find_delivered(
+                    "alice@" + DOMAIN, "%s-%d-%d" % (tok, i, j), 1)), 1)
+
+
 class SubmissionTest(Base):
     def login_and_send(self, s, mech=None, rcpt=DEMO_USER):
         if mech is None:
