@@ -2,7 +2,8 @@
 /*
  * maildir: delivery into a Maildir with the qmail discipline (tmp/ ->
  * fsync -> rename into new/ or cur/ -> fsync the directory), unique
- * names, per-user paths and file-name helpers. Messages are written with
+ * names and file-name helpers (the per-user path is config's job:
+ * config_maildir_path()). Messages are written with
  * LF line endings; S= is the file size, W= the size with CRLF. Every
  * write, fsync, close and rename on the delivery path is checked.
  */
@@ -484,75 +485,6 @@ maildir_delivery_free(struct maildir_delivery **dp)
 	delivery_destroy(dp);
 }
 
-/* A path component taken from a user name: no escape from the root. */
-static bool
-user_part_ok(const char *p, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || p[0] == '.')
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '/' || c < 0x20 || c == 0x7f)
-			return false;
-	}
-	return true;
-}
-
-int
-maildir_user_path(const char *tmpl, const char *user, char *out,
-	size_t size, const char **error_r)
-{
-	const char *at = strrchr(user, '@');
-	size_t user_len = strlen(user), pos = 0;
-	size_t local_len = at != NULL ? (size_t)(at - user) : user_len;
-	const char *domain = at != NULL ? at + 1 : "";
-
-	if (!user_part_ok(user, local_len) ||
-	    (at != NULL && !user_part_ok(domain, strlen(domain)))) {
-		*error_r = "invalid user name for a path";
-		return -1;
-	}
-	for (; *tmpl != '\0'; tmpl++) {
-		const char *add = tmpl;
-		size_t n = 1;
-
-		if (*tmpl == '%') {
-			tmpl++;
-			switch (*tmpl) {
-			case 'u': add = user; n = user_len; break;
-			case 'n': add = user; n = local_len; break;
-			case 'd':
-				if (at == NULL) {
-					*error_r = "%d in template, no domain";
-					return -1;
-				}
-				add = domain;
-				n = strlen(domain);
-				break;
-			case '%': add = "%"; n = 1; break;
-			default:
-				*error_r = "unknown % escape in template";
-				return -1;
-			}
-		}
-		if (pos + n >= size) {
-			*error_r = "path too long";
-			return -1;
-		}
-		memcpy(out + pos, add, n);
-		pos += n;
-	}
-	if (pos >= size) {
-		*error_r = "path too long";
-		return -1;
-	}
-	out[pos] = '\0';
-	return 0;
-}
-
 size_t
 maildir_filename_base_len(const char *name)
 {
@@ -569,6 +501,28 @@ maildir_filename_flags(const char *name)
 	if (colon == NULL || colon[1] != '2' || colon[2] != ',')
 		return "";
 	return colon + 3;
+}
+
+int
+maildir_filename_get_flags(const char *name, char *out, size_t size)
+{
+	const char *flags = maildir_filename_flags(name);
+	size_t len = strcspn(flags, ",");
+	char tmp[MAILDIR_NAME_MAX + 1];
+
+	if (len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, flags, len);
+	tmp[len] = '\0';
+	return maildir_flags_normalize(tmp, out, size);
+}
+
+const char *
+maildir_filename_flags_extra(const char *name)
+{
+	const char *flags = maildir_filename_flags(name);
+
+	return flags + strcspn(flags, ",");
 }
 
 int

@@ -66,20 +66,17 @@ int maildir_create(const char *maildir, bool folder_marker);
 int maildir_path(char *out, size_t size, const char *fmt, ...)
 	TERN_PRINTF(3, 4);
 
-/*
- * Expand a per-user path template into out: %u the full user name
- * ("alice@example.test"), %n its local part, %d its domain, %% a '%'.
- * The local part and domain must be non-empty, contain no '/', no
- * control character and not start with '.', so that no user can name a
- * path outside his own directory. 0, or -1 with a static *error_r.
- */
-int maildir_user_path(const char *tmpl, const char *user, char *out,
-	size_t size, const char **error_r);
-
 /* Length of the base name: up to the ':' that starts the info part. */
 size_t maildir_filename_base_len(const char *name);
-/* The flags of a name ("RS" in "x:2,RS"), or "" when it has none. */
+/* The flags of a name ("RS" in "x:2,RS"), or "" when it has none.
+ * Dovecot allows "<flags>,<extra fields>" here: see the next two. */
 const char *maildir_filename_flags(const char *name);
+/* The flag letters of name, up to a ',' that starts Dovecot's extra
+ * fields, normalised into out (see maildir_flags_normalize). -1 when they
+ * are not letters. */
+int maildir_filename_get_flags(const char *name, char *out, size_t size);
+/* The extra fields after the flags (",xyz"), kept on renames; or "". */
+const char *maildir_filename_flags_extra(const char *name);
 /* The ,S= (key 'S') or ,W= (key 'W') size of a base name. 0 or -1. */
 int maildir_filename_size(const char *name, char key, uint64_t *size_r);
 

@@ -63,11 +63,16 @@ scan_dir(struct scan *sc, const char *folder, bool in_new)
 		return -1;
 	d = opendir(path);
 	if (d == NULL)
-		return -1;
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
+		return errno == ENOENT ? 0 : -1;	/* no new/: empty */
+	for (;;) {
 		struct scan_entry *e;
 
+		/* errno tells the end from an error; set before each call
+		 * since the allocations below may touch it */
+		errno = 0;
+		de = readdir(d);
+		if (de == NULL)
+			break;
 		/* dot files are not messages (Maildir spec) */
 		if (de->d_name[0] == '.')
 			continue;
@@ -155,11 +160,34 @@ scan_find(const struct scan *sc, const char *name)
 	return NULL;
 }
 
+/* Delivery time of a name "<secs>.M<usec>...": secs * 1e6 + usec, or 0
+ * for names of another form. */
+static uint64_t
+name_time(const char *name)
+{
+	char *end;
+	unsigned long long secs, usec = 0;
+
+	if (name[0] < '0' || name[0] > '9')
+		return 0;
+	secs = strtoull(name, &end, 10);
+	if (*end != '.')
+		return 0;
+	if (end[1] == 'M' && end[2] >= '0' && end[2] <= '9')
+		usec = strtoull(end + 2, NULL, 10) % 1000000;
+	return (uint64_t)secs * 1000000 + usec;
+}
+
+/* Delivery order: by the time in the name (usec is not zero-padded,
+ * so text order would be wrong), then by name. */
 static int
 new_entry_cmp(const void *pa, const void *pb)
 {
 	const struct scan_entry *const *a = pa, *const *b = pb;
+	uint64_t ta = name_time((*a)->name), tb = name_time((*b)->name);
 
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
 	return strcmp((*a)->name, (*b)->name);
 }
 
@@ -243,8 +271,8 @@ build_view(struct maildir_mailbox *mb, const struct uidlist *ul,
 		m->uid = r->uid;
 		m->basename = arena_strdup(mb->arena, e->name);
 		m->in_new = e->in_new;
-		if (maildir_flags_normalize(maildir_filename_flags(e->name),
-		    m->flags, sizeof(m->flags)) < 0)
+		if (maildir_filename_get_flags(e->name, m->flags,
+		    sizeof(m->flags)) < 0)
 			m->flags[0] = '\0';	/* foreign junk: no flags */
 		m->keywords = keywords_mask_from_flags(m->flags);
 		if (maildir_filename_size(e->name, 'S', &m->size) < 0) {
@@ -306,6 +334,7 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		/* A new uidlist: UIDVALIDITY from the clock, once. */
 		ul->uid_validity = (uint32_t)time(NULL);
 		str_random_hex(ul->guid, 16);
+		str_lower(ul->guid);	/* Dovecot writes lower-case hex */
 		changed = true;
 	}
 	if (scan_folder(sc, mb->path) < 0)
@@ -343,16 +372,29 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		changed = true;
 	}
 	free(fresh);
-	if (changed && uidlist_write(path, ul, error_r) < 0) {
-		*err_r = TERN_ERR_TEMP;
-		return -1;
-	}
 	if ((flags & MAILDIR_SYNC_MOVE_NEW) != 0) {
 		for (i = 0; i < sc->count; i++) {
 			if (sc->e[i].in_new &&
 			    move_to_cur(mb->path, sc, &sc->e[i]) < 0)
 				return fail(err_r, error_r, TERN_ERR_TEMP,
 				    "move to cur", sc->e[i].name, errno);
+		}
+	}
+	if (changed) {
+		/* Like Dovecot, a rewrite records the latest file names;
+		 * flag changes alone do not cause one. */
+		for (i = 0; i < ul->count; i++) {
+			struct scan_entry *e = scan_find(sc,
+			    ul->recs[i].filename);
+
+			if (e != NULL && strcmp(e->name,
+			    ul->recs[i].filename) != 0)
+				ul->recs[i].filename = arena_strdup(ul->arena,
+				    e->name);
+		}
+		if (uidlist_write(path, ul, error_r) < 0) {
+			*err_r = TERN_ERR_TEMP;
+			return -1;
 		}
 	}
 	keywords_clear(&mb->keywords);
@@ -396,7 +438,6 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	if (ret == 0)
 		build_view(mb, &ul, &sc);
 	uidlist_clear(&ul);
-	arena_free(&ul.arena);
 	arena_free(&sc.arena);
 	free(sc.e);
 	return ret;
@@ -475,6 +516,23 @@ maildir_mailbox_mail_path(const struct maildir_mailbox *mb,
 	    mail->in_new ? "new" : "cur", mail->basename);
 }
 
+static int
+lock_mailbox(struct maildir_mailbox *mb, struct dotlock **lock_r,
+	enum tern_err *err_r, const char **error_r)
+{
+	char path[MAILDIR_PATH_MAX];
+
+	if (maildir_path(path, sizeof(path), "%s/" UIDLIST_FILE_NAME,
+	    mb->path) < 0)
+		return fail(err_r, error_r, TERN_ERR_TEMP, "path", mb->path,
+		    ENAMETOOLONG);
+	if (dotlock_create(path, &mb->lock_set, lock_r, error_r) < 0) {
+		*err_r = TERN_ERR_TEMP;
+		return -1;
+	}
+	return 0;
+}
+
 /* Find uid, re-syncing once if its file has moved. */
 static struct maildir_mail *
 find_fresh(struct maildir_mailbox *mb, uint32_t uid, bool resync,
@@ -499,7 +557,8 @@ maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 	char norm[MAILDIR_FLAGS_MAX], from[MAILDIR_PATH_MAX];
 	char to[MAILDIR_PATH_MAX], name[MAILDIR_NAME_MAX + 1];
 	struct maildir_mail *m;
-	int attempt;
+	struct dotlock *lock;
+	int attempt, ret, e;
 
 	if (maildir_flags_normalize(flags, norm, sizeof(norm)) < 0) {
 		*err_r = TERN_ERR_SYNTAX;
@@ -510,9 +569,9 @@ maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 		m = find_fresh(mb, uid, attempt > 0, err_r, error_r);
 		if (m == NULL)
 			return -1;
-		if (maildir_path(name, sizeof(name), "%.*s:2,%s",
+		if (maildir_path(name, sizeof(name), "%.*s:2,%s%s",
 		    (int)maildir_filename_base_len(m->basename), m->basename,
-		    norm) < 0 ||
+		    norm, maildir_filename_flags_extra(m->basename)) < 0 ||
 		    maildir_mailbox_mail_path(mb, m, from, sizeof(from)) < 0 ||
 		    maildir_path(to, sizeof(to), "%s/cur/%s", mb->path,
 		    name) < 0)
@@ -520,7 +579,15 @@ maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 			    m->basename, ENAMETOOLONG);
 		if (strcmp(from, to) == 0)
 			return 0;
-		if (rename(from, to) == 0) {
+		/* Dovecot renames under the uidlist lock: a rename during
+		 * another process's readdir could hide the file from it. */
+		if (lock_mailbox(mb, &lock, err_r, error_r) < 0)
+			return -1;
+		ret = rename(from, to);
+		e = errno;
+		(void)dotlock_free(&lock);
+		errno = e;
+		if (ret == 0) {
 			m->basename = arena_strdup(mb->arena, name);
 			m->in_new = false;
 			(void)str_copy(m->flags, sizeof(m->flags), norm);
@@ -542,8 +609,9 @@ maildir_mailbox_expunge(struct maildir_mailbox *mb, uint32_t uid,
 {
 	char path[MAILDIR_PATH_MAX];
 	struct maildir_mail *m;
+	struct dotlock *lock;
 	size_t idx;
-	int attempt;
+	int attempt, ret, e;
 
 	for (attempt = 0; attempt < 2; attempt++) {
 		m = find_fresh(mb, uid, attempt > 0, err_r, error_r);
@@ -552,7 +620,13 @@ maildir_mailbox_expunge(struct maildir_mailbox *mb, uint32_t uid,
 		if (maildir_mailbox_mail_path(mb, m, path, sizeof(path)) < 0)
 			return fail(err_r, error_r, TERN_ERR_TEMP, "path",
 			    m->basename, ENAMETOOLONG);
-		if (unlink(path) == 0) {
+		if (lock_mailbox(mb, &lock, err_r, error_r) < 0)
+			return -1;
+		ret = unlink(path);
+		e = errno;
+		(void)dotlock_free(&lock);
+		errno = e;
+		if (ret == 0) {
 			idx = (size_t)(m - mb->mails);
 			memmove(&mb->mails[idx], &mb->mails[idx + 1],
 			    (mb->count - idx - 1) * sizeof(*mb->mails));

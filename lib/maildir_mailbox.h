@@ -7,9 +7,11 @@
  * in name (delivery) order, optionally moves new/ files to cur/ adding
  * ":2," (what Dovecot does when a session sees them), writes the uidlist
  * atomically if it changed, and reads dovecot-keywords. UIDVALIDITY is
- * made once (the time) and then kept. Flag changes rename within cur/;
- * expunge unlinks; neither needs the lock (Maildir's rule), and a file
- * renamed meanwhile by another process is found again by a sync.
+ * made once (the time) and then kept. Flag changes rename into cur/ and
+ * expunge unlinks, each under the lock as Dovecot does (a rename during
+ * another process's readdir may hide the file from it); a file renamed
+ * meanwhile by another process is found again by a sync. Dovecot's
+ * ",<extra>" after the flags of a name is kept.
  */
 #ifndef TERN_MAILDIR_MAILBOX_H
 #define TERN_MAILDIR_MAILBOX_H

@@ -8,7 +8,7 @@
  *   V 1
  *   I <queue id>
  *   T <unix time queued>
- *   F <sender>            (empty for the null sender)
+ *   F <sender>            ("F " and nothing more for the null sender)
  *   A <auth user>         (who submitted it; may be absent)
  *   R <recipient>         (one per recipient)
  *   B 8BITMIME|7BIT ; U (SMTPUTF8)  (optional)
@@ -31,7 +31,10 @@ struct queue_envelope {
 	bool smtputf8;
 };
 
-/* Start a queue file; id_r (13 bytes) receives the queue id. */
+/* Start a queue file in <queue_dir>/tmp/ (queue_dir, tmp/ and new/ are
+ * created if missing); id_r (13 bytes) receives the queue id, 12 hex
+ * digits. -1 with a static *error_r for an envelope field holding CR or
+ * LF, no recipients, or an I/O error. */
 int queue_entry_begin(const char *queue_dir, const struct queue_envelope *env,
 	char id_r[13], struct queue_entry **e_r, const char **error_r);
 /* Message bytes, CRLF written as LF. */

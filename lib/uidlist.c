@@ -38,10 +38,6 @@ uidlist_clear(struct uidlist *ul)
 	arena_free(&ul->arena);
 	free(ul->recs);
 	memset(ul, 0, sizeof(*ul));
-	ul->version = 3;
-	ul->next_uid = 1;
-	ul->arena = arena_new(0);
-	ul->hdr_ext = arena_strdup(ul->arena, "");
 }
 
 static void

@@ -46,7 +46,7 @@ struct uidlist {
 
 /* An empty list (no uidvalidity, next_uid 1). */
 void uidlist_init(struct uidlist *ul);
-/* Free everything; the list is then as after uidlist_init(). */
+/* Free everything; uidlist_init() it again before any reuse. */
 void uidlist_clear(struct uidlist *ul);
 
 /* Parse file contents into ul (which must be freshly initialised).

@@ -95,6 +95,10 @@ make_dovecot_fixture(void)
 	put("new/1700000003.M4P1.host,S=50,W=52", b50);
 	/* delivered by another MDA after Dovecot's last sync */
 	put("cur/1700000004.M5P1.host,S=10,W=11:2,T", b10);
+	/* the shape of Dovecot's own names (its documentation's example),
+	 * keywords l and n, no W= anywhere: the size is counted */
+	put("cur/1700000005.M41850P8566V0000000000000015I0000000004F3030E_0"
+	    ".mx1.example.com,S=10:2,STln", b10);
 	/* no longer here: uid 2 was expunged long ago; tmp/ is ignored */
 	put("tmp/1700000005.M6P1.host", "partial");
 	snprintf(path, sizeof(path), "%s/.Sent", box);
@@ -121,8 +125,8 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
 	ck_assert_uint_eq(mb->uid_validity, 1700000000);
 	ck_assert_str_eq(mb->guid, GUID);
-	ck_assert_uint_eq(mb->count, 4);
-	ck_assert_uint_eq(mb->next_uid, 6);
+	ck_assert_uint_eq(mb->count, 5);
+	ck_assert_uint_eq(mb->next_uid, 7);
 	ck_assert_ptr_null(maildir_mailbox_find(mb, 2));
 
 	m = maildir_mailbox_find(mb, 1);
@@ -153,6 +157,13 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_ptr_nonnull(m);
 	ck_assert_str_eq(m->basename, "1700000004.M5P1.host,S=10,W=11:2,T");
 	ck_assert_str_eq(m->flags, "T");
+
+	m = maildir_mailbox_find(mb, 6);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->flags, "STln");
+	ck_assert_uint_eq(m->keywords, (1u << 11) | (1u << 13));
+	ck_assert_uint_eq(m->size, 10);
+	ck_assert_uint_eq(m->vsize, 11);
 	maildir_mailbox_free(&mb);
 	ck_assert_ptr_null(mb);
 
@@ -161,9 +172,12 @@ START_TEST(test_dovecot_fixture)
 	uidlist_init(&ul);
 	ck_assert_int_eq(uidlist_read(path, &ul, &error), 0);
 	ck_assert_uint_eq(ul.uid_validity, 1700000000);
-	ck_assert_uint_eq(ul.next_uid, 6);
+	ck_assert_uint_eq(ul.next_uid, 7);
 	ck_assert_str_eq(ul.guid, GUID);
-	ck_assert_uint_eq(ul.count, 4);
+	ck_assert_uint_eq(ul.count, 5);
+	/* rewritten with the latest names (FRSab, not RSa) */
+	ck_assert_str_eq(uidlist_lookup(&ul, 3)->filename,
+	    "1700000002.M3P1.host,S=1000:2,FRSab");
 	ck_assert_str_eq(uidlist_lookup(&ul, 3)->ext, "W1024");
 	ck_assert_str_eq(uidlist_lookup(&ul, 5)->filename,
 	    "1700000004.M5P1.host,S=10,W=11:2,T");
@@ -195,6 +209,7 @@ START_TEST(test_new_mailbox_and_move)
 	    &err, &error), 0);
 	ck_assert_uint_ge(mb->uid_validity, (uint32_t)now);
 	ck_assert_uint_eq(strlen(mb->guid), 32);
+	ck_assert_uint_eq(strspn(mb->guid, "0123456789abcdef"), 32);
 	validity = mb->uid_validity;
 	ck_assert_uint_eq(mb->count, 2);
 	m = maildir_mailbox_find(mb, 1);
@@ -225,6 +240,29 @@ START_TEST(test_new_mailbox_and_move)
 	ck_assert_int_eq(maildir_mailbox_open(path, 0, &mb, &err, &error), -1);
 	ck_assert_int_eq(err, TERN_ERR_NOTFOUND);
 	ck_assert_ptr_null(mb);
+}
+END_TEST
+
+START_TEST(test_uid_order)
+{
+	struct maildir_mailbox *mb;
+	enum tern_err err;
+	const char *error;
+
+	/* usec is not zero-padded: text order would put M100 first */
+	put("new/1700000000.M100P1.h,S=1,W=1", "x");
+	put("new/1700000000.M99P1.h,S=1,W=1", "x");
+	put("new/1699999999.M999999P1.h,S=1,W=1", "x");
+	put("new/foreign-name", "x");
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 4);
+	ck_assert_str_eq(mb->mails[0].basename, "foreign-name");
+	ck_assert_str_eq(mb->mails[1].basename,
+	    "1699999999.M999999P1.h,S=1,W=1");
+	ck_assert_str_eq(mb->mails[2].basename, "1700000000.M99P1.h,S=1,W=1");
+	ck_assert_str_eq(mb->mails[3].basename, "1700000000.M100P1.h,S=1,W=1");
+	ck_assert_uint_eq(mb->mails[3].uid, 4);
+	maildir_mailbox_free(&mb);
 }
 END_TEST
 
@@ -277,6 +315,43 @@ START_TEST(test_flags_expunge_keywords)
 	ck_assert_uint_eq(mb->count, 3);
 	ck_assert_uint_eq(mb->mails[2].uid, 4);
 	ck_assert_uint_eq(mb->next_uid, 5);
+
+	/* that sync rewrote the uidlist: with the latest file names */
+	{
+		struct uidlist ul;
+
+		snprintf(from, sizeof(from), "%s/dovecot-uidlist", box);
+		uidlist_init(&ul);
+		ck_assert_int_eq(uidlist_read(from, &ul, &error), 0);
+		ck_assert_str_eq(uidlist_lookup(&ul, 1)->filename,
+		    maildir_mailbox_find(mb, 1)->basename);
+		ck_assert_ptr_null(uidlist_lookup(&ul, 2));
+		uidlist_clear(&ul);
+	}
+
+	/* Dovecot's ",<extra>" after the flags is kept */
+	put("cur/1700000009.M1P1.h,S=1,W=1:2,S,ext", "x");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	m = maildir_mailbox_find(mb, 5);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->flags, "S");
+	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 5, "FS", &err, &error),
+	    0);
+	ck_assert_str_eq(maildir_mailbox_find(mb, 5)->basename,
+	    "1700000009.M1P1.h,S=1,W=1:2,FS,ext");
+
+	/* flag changes and expunges wait for the uidlist lock */
+	mb->lock_set.timeout_secs = 0;
+	snprintf(from, sizeof(from), "%s/dovecot-uidlist.lock", box);
+	test_write_file(from, "1:elsewhere");
+	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 5, "", &err, &error),
+	    -1);
+	ck_assert_int_eq(err, TERN_ERR_TEMP);
+	ck_assert_int_eq(maildir_mailbox_expunge(mb, 5, &err, &error), -1);
+	ck_assert_int_eq(err, TERN_ERR_TEMP);
+	ck_assert_ptr_nonnull(maildir_mailbox_find(mb, 5));
+	ck_assert_int_eq(unlink(from), 0);
+	mb->lock_set.timeout_secs = MAILDIR_MAILBOX_LOCK_TIMEOUT_SECS;
 
 	/* keywords */
 	ck_assert_int_eq(maildir_mailbox_keyword_index(mb, "work", false,
@@ -461,6 +536,7 @@ mailbox_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_dovecot_fixture);
 	tcase_add_test(tc, test_new_mailbox_and_move);
+	tcase_add_test(tc, test_uid_order);
 	tcase_add_test(tc, test_flags_expunge_keywords);
 	tcase_add_test(tc, test_stale_lock);
 	tcase_add_test(tc, test_concurrent_delivery);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for lib/maildir.c: unique names, delivery (CRLF to LF at
- * every split, S= and W=, publish, abort), file-name helpers, paths. */
+ * every split, S= and W=, publish, abort), file-name helpers. */
 #include "store_testlib.h"
 
 #include <dirent.h>
@@ -201,6 +201,16 @@ START_TEST(test_filename_helpers)
 	ck_assert_str_eq(maildir_filename_flags("1.M2P3.h,S=5:2,RSa"), "RSa");
 	ck_assert_str_eq(maildir_filename_flags("1.M2P3.h,S=5"), "");
 	ck_assert_str_eq(maildir_filename_flags("1.M2P3.h:1,xx"), "");
+	ck_assert_int_eq(maildir_filename_get_flags("1.h:2,aS,xyz", out,
+	    sizeof(out)), 0);
+	ck_assert_str_eq(out, "Sa");
+	ck_assert_str_eq(maildir_filename_flags_extra("1.h:2,aS,xyz"), ",xyz");
+	ck_assert_str_eq(maildir_filename_flags_extra("1.h:2,aS"), "");
+	ck_assert_int_eq(maildir_filename_get_flags("1.h", out, sizeof(out)),
+	    0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(maildir_filename_get_flags("1.h:2,S!", out,
+	    sizeof(out)), -1);
 	ck_assert_int_eq(maildir_filename_size("1.h,S=100,W=102:2,S", 'S',
 	    &v), 0);
 	ck_assert_uint_eq(v, 100);
@@ -222,43 +232,6 @@ START_TEST(test_filename_helpers)
 }
 END_TEST
 
-static const struct {
-	const char *tmpl, *user, *want;
-} path_cases[] = {
-	{ "/m/%d/%n/Maildir", "alice@example.test",
-	  "/m/example.test/alice/Maildir" },
-	{ "/m/%u", "alice@example.test", "/m/alice@example.test" },
-	{ "/m/100%%/%n", "bob", "/m/100%/bob" },
-	{ "/m/%d/%n", "bob", NULL },
-	{ "/m/%n", "../etc@x", NULL },
-	{ "/m/%n", ".hidden@x", NULL },
-	{ "/m/%n", "a/b@x", NULL },
-	{ "/m/%d", "a@../..", NULL },
-	{ "/m/%d", "a@", NULL },
-	{ "/m/%n", "@x", NULL },
-	{ "/m/%n", "a\nb@x", NULL },
-	{ "/m/%x", "a@x", NULL },
-};
-
-START_TEST(test_user_path)
-{
-	char out[256];
-	const char *error = NULL;
-	int ret = maildir_user_path(path_cases[_i].tmpl, path_cases[_i].user,
-	    out, sizeof(out), &error);
-
-	if (path_cases[_i].want == NULL) {
-		ck_assert_int_eq(ret, -1);
-		ck_assert_ptr_nonnull(error);
-	} else {
-		ck_assert_int_eq(ret, 0);
-		ck_assert_str_eq(out, path_cases[_i].want);
-	}
-	ck_assert_int_eq(maildir_user_path("/m/%u", "alice@x", out, 8,
-	    &error), -1);
-}
-END_TEST
-
 static Suite *
 maildir_suite(void)
 {
@@ -274,7 +247,6 @@ maildir_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_filename_helpers);
-	tcase_add_loop_test(tc, test_user_path, 0, N_ELEMENTS(path_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

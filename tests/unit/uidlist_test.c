@@ -142,6 +142,7 @@ START_TEST(test_append_write_read)
 	uidlist_clear(&ul2);
 
 	/* corrupted file: an error, not an empty list */
+	uidlist_init(&ul2);
 	test_write_file(path, "3 V1 N2\n2 :a\n1 :b\n");
 	ck_assert_int_eq(uidlist_read(path, &ul2, &error), -1);
 	uidlist_clear(&ul2);
