@@ -23,6 +23,8 @@ import time
 import unittest
 import uuid
 
+# No __pycache__ in the source tree (or in a read-only distcheck).
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tern_server  # noqa: E402
 from tern_server import DEMO_PASSWORD, DEMO_USER, DOMAIN  # noqa: E402
