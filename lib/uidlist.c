@@ -218,6 +218,11 @@ uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 		pos = end + 1;
 		if (line.len > 0 && line.p[line.len - 1] == '\r')
 			line.len--;
+		/* the fields become C strings: a NUL would cut them */
+		if (memchr(line.p, '\0', line.len) != NULL) {
+			*error_r = "uidlist: NUL byte";
+			return -1;
+		}
 		if (header) {
 			if (parse_header(line, ul, error_r) < 0)
 				return -1;
