@@ -204,6 +204,26 @@ parse_rec(struct span line, struct uidlist *ul, const char **error_r)
 	return 0;
 }
 
+/*
+ * Neither Dovecot nor we write control characters. A NUL would cut a
+ * field when it becomes a C string, and a CR left after the line's own
+ * CR is stripped would not survive a rewrite: either way the file no
+ * longer formats to what it said.
+ */
+static bool
+has_control(struct span line)
+{
+	size_t i;
+
+	for (i = 0; i < line.len; i++) {
+		unsigned char c = (unsigned char)line.p[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 int
 uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 {
@@ -218,9 +238,8 @@ uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 		pos = end + 1;
 		if (line.len > 0 && line.p[line.len - 1] == '\r')
 			line.len--;
-		/* the fields become C strings: a NUL would cut them */
-		if (memchr(line.p, '\0', line.len) != NULL) {
-			*error_r = "uidlist: NUL byte";
+		if (has_control(line)) {
+			*error_r = "uidlist: control character";
 			return -1;
 		}
 		if (header) {
