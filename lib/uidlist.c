@@ -105,7 +105,9 @@ parse_header(struct span line, struct uidlist *ul, const char **error_r)
 		ul->version = 1;
 		if (parse_u32(next_token(&line), UINT32_MAX,
 		    &ul->uid_validity) < 0 ||
-		    parse_u32(next_token(&line), UINT32_MAX, &ul->next_uid) < 0) {
+		    parse_u32(next_token(&line), UINT32_MAX, &ul->next_uid) < 0 ||
+		    ul->uid_validity == 0 || ul->next_uid == 0) {
+			/* 0 as in version 3: no valid UIDVALIDITY or UID */
 			*error_r = "uidlist: bad version 1 header";
 			return -1;
 		}

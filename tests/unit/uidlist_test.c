@@ -32,6 +32,11 @@ static const struct {
 	{ "1 1234 10\n3 1234.M1P1.host:2,S\n", 0, 1234, 10, 1, 3,
 	  "1234.M1P1.host:2,S", "" },
 	{ "3 V7 N9\r\n4 :x\r\n", 0, 7, 9, 1, 4, "x", "" },
+	/* version 1 with a zero UIDVALIDITY or next UID, as in version 3
+	 * (fuzz_uidlist: "1 3 000" formatted to an unreadable "3 V3 N0") */
+	{ "1 3 000\n", -1, 0, 0, 0, 0, NULL, NULL },
+	{ "1 0 5\n1 a\n", -1, 0, 0, 0, 0, NULL, NULL },
+	{ "3 V7 N0\n", -1, 0, 0, 0, 0, NULL, NULL },
 	{ "", -1, 0, 0, 0, 0, NULL, NULL },
 	{ "2 V7 N9\n", -1, 0, 0, 0, 0, NULL, NULL },
 	{ "3 N9\n", -1, 0, 0, 0, 0, NULL, NULL },
