@@ -20,6 +20,12 @@ __lsan_default_suppressions(void)
 	return "leak:strbuf_append\nleak:libconfig_yylex\n";
 }
 
+static void
+remove_path(void)
+{
+	(void)unlink(path);
+}
+
 /* Load text; on success the dump into a malloc'ed *dump_r. 0 or -1. */
 static int
 load_dump(const void *text, size_t len, char **dump_r)
@@ -53,6 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_ASSERT(fd >= 0);
 		close(fd);
+		atexit(remove_path);
 	}
 	if (load_dump(data, size, &dump1) < 0)
 		return 0;

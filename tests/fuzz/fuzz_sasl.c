@@ -10,6 +10,13 @@
 #include "sasl.h"
 
 static struct auth_db *db;
+static char path[] = "/tmp/tern-fuzz-users-XXXXXX";
+
+static void
+remove_path(void)
+{
+	(void)unlink(path);
+}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -19,11 +26,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	static const char users[] = "md5@example.test:"
 		"$1$abcdefgh$znAnv9M.XU2pRYfmSs46h/\n"
 		"alice@example.test:{PLAIN}secret\n";
-	char path[] = "/tmp/tern-fuzz-users-XXXXXX", *error = NULL;
+	char *error = NULL;
 	int fd = mkstemp(path);
 
 	FUZZ_ASSERT(fd >= 0 && write(fd, users, sizeof(users) - 1) ==
 		(ssize_t)sizeof(users) - 1 && close(fd) == 0);
+	atexit(remove_path);
 	FUZZ_ASSERT(auth_db_open(path, &db, &error) == 0);
 	return 0;
 }
