@@ -353,11 +353,16 @@ auth_suite(void)
 	Suite *s = suite_create("auth");
 	TCase *tc = tcase_create("schemes");
 
+	/* crypt(3) under ASan on a loaded machine (make -j) can pass
+	 * Check's default 4 s per test */
+	tcase_set_timeout(tc, 60);
+
 	tcase_add_loop_test(tc, test_schemes, 0, N_ELEMENTS(methods));
 	tcase_add_test(tc, test_scheme_mismatch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("passwd-file");
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_openssl_line);
 	tcase_add_loop_test(tc, test_bad_file, 0, N_ELEMENTS(bad_files));
