@@ -354,6 +354,41 @@ fail:
 	return -1;
 }
 
+int
+auth_passwd_parse(const char *name, struct span text, size_t *n_users_r,
+	char **error_r)
+{
+	struct auth_db db;
+	struct auth_user *users;
+	size_t n;
+	char *copy;
+	int ret;
+
+	if (text.len > AUTH_FILE_MAX) {
+		*error_r = xstrdup("passwd-file too large");
+		return -1;
+	}
+	memset(&db, 0, sizeof(db));
+	db.path = xstrdup(name);
+	/* parse_file() cuts lines in place and needs text[len] */
+	copy = xmalloc(text.len + 1);
+	if (text.len > 0)
+		memcpy(copy, text.p, text.len);
+	copy[text.len] = '\0';
+	ret = parse_file(&db, copy, text.len, &users, &n);
+	OPENSSL_cleanse(copy, text.len);
+	free(copy);
+	if (ret == 0) {
+		free_users(users, n);
+		*n_users_r = n;
+	} else {
+		*error_r = db.error;
+		db.error = NULL;
+	}
+	free(db.path);
+	return ret;
+}
+
 /* Choose the hash an unknown user is checked against: the first crypt
  * hash in the file (same algorithm and cost as real users), else a
  * SHA512-CRYPT hash of a random string. */

@@ -25,6 +25,12 @@ enum auth_result {
 /* Open (and read) a passwd-file. -1 with *error_r (malloc'ed). */
 int auth_db_open(const char *path, struct auth_db **db_r, char **error_r);
 void auth_db_free(struct auth_db **db);
+/* Check passwd-file text without touching the file system: the parser
+ * behind auth_db_open(), for tests and the fuzzer. name stands for the
+ * file in errors. 0 with the number of users in *n_users_r, or -1 with
+ * *error_r (malloc'ed), e.g. "users:3: unknown password scheme". */
+int auth_passwd_parse(const char *name, struct span text, size_t *n_users_r,
+	char **error_r);
 /* Why the last re-read failed (for the log), or NULL when the file in
  * memory is current. Owned by db. After a failed re-read every lookup
  * answers AUTH_TEMPFAIL until the file is fixed. */

@@ -51,6 +51,16 @@ fail(enum tern_err *err_r, const char **error_r, enum tern_err err,
 	return -1;
 }
 
+static bool
+name_has_control(const char *name)
+{
+	for (; *name != '\0'; name++) {
+		if ((unsigned char)*name < 0x20 || *name == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 static int
 scan_dir(struct scan *sc, const char *folder, bool in_new)
 {
@@ -74,7 +84,10 @@ scan_dir(struct scan *sc, const char *folder, bool in_new)
 		if (de == NULL)
 			break;
 		/* dot files are not messages (Maildir spec) */
-		if (de->d_name[0] == '.')
+		/* nor are names with control characters, which
+		 * dovecot-uidlist cannot hold ("\n" would split the
+		 * record) */
+		if (de->d_name[0] == '.' || name_has_control(de->d_name))
 			continue;
 		if (sc->count == sc->cap) {
 			sc->cap = sc->cap == 0 ? 256 : sc->cap * 2;

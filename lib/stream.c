@@ -308,7 +308,7 @@ tls_retry(struct stream *s, int ret)
 	case SSL_ERROR_SYSCALL:
 		if (sys_errno == EINTR && ERR_peek_error() == 0)
 			return 0;
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	default:
 		s->tls_dead = true;
 		seterr_ssl(s, err, sys_errno);

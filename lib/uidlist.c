@@ -102,7 +102,9 @@ parse_header(struct span line, struct uidlist *ul, const char **error_r)
 		ul->version = 1;
 		if (parse_u32(next_token(&line), UINT32_MAX,
 		    &ul->uid_validity) < 0 ||
-		    parse_u32(next_token(&line), UINT32_MAX, &ul->next_uid) < 0) {
+		    parse_u32(next_token(&line), UINT32_MAX, &ul->next_uid) < 0 ||
+		    ul->uid_validity == 0 || ul->next_uid == 0) {
+			/* 0 as in version 3: no valid UIDVALIDITY or UID */
 			*error_r = "uidlist: bad version 1 header";
 			return -1;
 		}
@@ -201,6 +203,26 @@ parse_rec(struct span line, struct uidlist *ul, const char **error_r)
 	return 0;
 }
 
+/*
+ * Neither Dovecot nor we write control characters. A NUL would cut a
+ * field when it becomes a C string, and a CR left after the line's own
+ * CR is stripped would not survive a rewrite: either way the file no
+ * longer formats to what it said.
+ */
+static bool
+has_control(struct span line)
+{
+	size_t i;
+
+	for (i = 0; i < line.len; i++) {
+		unsigned char c = (unsigned char)line.p[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 int
 uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 {
@@ -215,6 +237,10 @@ uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 		pos = end + 1;
 		if (line.len > 0 && line.p[line.len - 1] == '\r')
 			line.len--;
+		if (has_control(line)) {
+			*error_r = "uidlist: control character";
+			return -1;
+		}
 		if (header) {
 			if (parse_header(line, ul, error_r) < 0)
 				return -1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "str.h"
 #include "tern.h"
 
 /* Made with: openssl passwd -6 -salt Yq0zQ6nA9cBw1QeF 'correct horse' */
@@ -195,6 +196,46 @@ START_TEST(test_bad_file)
 }
 END_TEST
 
+/* The same files through the in-memory parser. */
+START_TEST(test_parse_bad)
+{
+	char *error = NULL, want[512];
+	size_t n = 99;
+
+	ck_assert_int_eq(auth_passwd_parse("users",
+		span_str(bad_files[_i].text), &n, &error), -1);
+	ck_assert_uint_eq(n, 99);
+	snprintf(want, sizeof(want), "users:%s", bad_files[_i].error);
+	ck_assert_str_eq(error, want);
+	free(error);
+}
+END_TEST
+
+START_TEST(test_parse_good)
+{
+	/* no final newline, CRLF, comments, blank lines, a NUL-free last
+	 * line cut exactly at the end of the text */
+	static const char text[] = "# users\r\n\n  \t\n"
+		"a@b:{PLAIN}x:1000:1000::/home/a::\r\n"
+		"c@d:" OPENSSL_HASH "\n"
+		"e@f::\n"
+		"g@h:{PLAIN}y";
+	char *error = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(auth_passwd_parse("users",
+		span_make(text, sizeof(text) - 1), &n, &error), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(auth_passwd_parse("users", span_make("", 0), &n,
+		&error), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(auth_passwd_parse("users",
+		span_make("a@b:{PLAIN}x\0y\n", 15), &n, &error), -1);
+	ck_assert_str_eq(error, "users:1: NUL byte");
+	free(error);
+}
+END_TEST
+
 START_TEST(test_long_line)
 {
 	struct auth_db *db = NULL;
@@ -312,14 +353,21 @@ auth_suite(void)
 	Suite *s = suite_create("auth");
 	TCase *tc = tcase_create("schemes");
 
+	/* crypt(3) under ASan on a loaded machine (make -j) can pass
+	 * Check's default 4 s per test */
+	tcase_set_timeout(tc, 60);
+
 	tcase_add_loop_test(tc, test_schemes, 0, N_ELEMENTS(methods));
 	tcase_add_test(tc, test_scheme_mismatch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("passwd-file");
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_openssl_line);
 	tcase_add_loop_test(tc, test_bad_file, 0, N_ELEMENTS(bad_files));
+	tcase_add_loop_test(tc, test_parse_bad, 0, N_ELEMENTS(bad_files));
+	tcase_add_test(tc, test_parse_good);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_reread);

@@ -266,6 +266,29 @@ START_TEST(test_uid_order)
 }
 END_TEST
 
+/* A file whose name holds a control character is not a message: written
+ * to dovecot-uidlist, "\n" would split its record and the next sync
+ * would fail on a corrupted uidlist for good. */
+START_TEST(test_control_char_name)
+{
+	struct maildir_mailbox *mb;
+	enum tern_err err;
+	const char *error;
+
+	deliver(box, "a\r\n", NULL, 0);
+	put("cur/1700000000.M1P1.host,S=2:2,S\nbad", "b\n");
+	put("new/1700000001.M1P1.ho\rst,S=2", "c\n");
+	put("cur/1700000002.M1P1.host\x7f,S=2:2,", "d\n");
+	ck_assert_int_eq(maildir_mailbox_open(box, MAILDIR_SYNC_MOVE_NEW, &mb,
+	    &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 1);
+	maildir_mailbox_free(&mb);
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 1);
+	maildir_mailbox_free(&mb);
+}
+END_TEST
+
 START_TEST(test_flags_expunge_keywords)
 {
 	struct maildir_mailbox *mb;
@@ -537,6 +560,7 @@ mailbox_suite(void)
 	tcase_add_test(tc, test_dovecot_fixture);
 	tcase_add_test(tc, test_new_mailbox_and_move);
 	tcase_add_test(tc, test_uid_order);
+	tcase_add_test(tc, test_control_char_name);
 	tcase_add_test(tc, test_flags_expunge_keywords);
 	tcase_add_test(tc, test_stale_lock);
 	tcase_add_test(tc, test_concurrent_delivery);

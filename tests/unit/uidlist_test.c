@@ -32,6 +32,11 @@ static const struct {
 	{ "1 1234 10\n3 1234.M1P1.host:2,S\n", 0, 1234, 10, 1, 3,
 	  "1234.M1P1.host:2,S", "" },
 	{ "3 V7 N9\r\n4 :x\r\n", 0, 7, 9, 1, 4, "x", "" },
+	/* version 1 with a zero UIDVALIDITY or next UID, as in version 3
+	 * (fuzz_uidlist: "1 3 000" formatted to an unreadable "3 V3 N0") */
+	{ "1 3 000\n", -1, 0, 0, 0, 0, NULL, NULL },
+	{ "1 0 5\n1 a\n", -1, 0, 0, 0, 0, NULL, NULL },
+	{ "3 V7 N0\n", -1, 0, 0, 0, 0, NULL, NULL },
 	{ "", -1, 0, 0, 0, 0, NULL, NULL },
 	{ "2 V7 N9\n", -1, 0, 0, 0, 0, NULL, NULL },
 	{ "3 N9\n", -1, 0, 0, 0, 0, NULL, NULL },
@@ -155,6 +160,41 @@ START_TEST(test_append_write_read)
 }
 END_TEST
 
+/* A control character anywhere is corruption. A NUL used to be kept in
+ * the header extensions, which then lost everything after it, and a CR
+ * before the CRLF stayed in a field; neither formatted to text that
+ * parses the same (found by fuzz_uidlist). */
+START_TEST(test_parse_control)
+{
+	static const char *const texts[] = {
+		"3 V7 N9 Xa \0b\n1 :a\n",
+		"3 V7 N9\n1 W\0 :a\n",
+		"3 V7 N9\n1 :a\0b\n",
+		"1 7\0 9\n1 a\n",
+		"3 V1 x\r\r\n1 :x\r\n",
+		"3 V1 N2\n1 :x\r\r\n",
+		"3 V1 N2\n1 :x\ty\n",
+		"3 V1 N2\n1 :x\x7f\n",
+	};
+	size_t i;
+
+	for (i = 0; i < N_ELEMENTS(texts); i++) {
+		struct uidlist ul;
+		const char *error = NULL;
+		size_t len = strlen(texts[i]);
+
+		/* the first four hold a NUL: take the text after it too */
+		if (i < 4)
+			len += strlen(texts[i] + len + 1) + 1;
+		uidlist_init(&ul);
+		ck_assert_int_eq(uidlist_parse(span_make(texts[i], len), &ul,
+		    &error), -1);
+		ck_assert_str_eq(error, "uidlist: control character");
+		uidlist_clear(&ul);
+	}
+}
+END_TEST
+
 START_TEST(test_parse_every_split)
 {
 	static const char text[] = "3 V5 N4 G" GUID "\n1 :a:2,S\n3 W7 :b\n";
@@ -229,6 +269,7 @@ uidlist_suite(void)
 	tcase_add_loop_test(tc, test_parse, 0, N_ELEMENTS(parse_cases));
 	tcase_add_test(tc, test_format_roundtrip);
 	tcase_add_test(tc, test_append_write_read);
+	tcase_add_test(tc, test_parse_control);
 	tcase_add_test(tc, test_parse_every_split);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("keywords");

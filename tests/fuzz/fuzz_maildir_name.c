@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzz lib/maildir's file name helpers (base, ":2,<flags>", ,S= ,W=,
+ * flag normalisation) and the user path template: "<tmpl>\n<user>". */
+#include <string.h>
+#include "fuzz.h"
+#include "maildir.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *name = strndup((const char *)data, size), *nl;
+	char norm[53], path[256];
+	const char *flags, *error;
+	uint64_t v;
+	size_t i;
+
+	FUZZ_ASSERT(maildir_filename_base_len(name) <= strlen(name));
+	flags = maildir_filename_flags(name);
+	FUZZ_ASSERT(*flags == '\0' ||
+		(flags > name && flags < name + strlen(name)));
+	(void)maildir_filename_size(name, 'S', &v);
+	(void)maildir_filename_size(name, 'W', &v);
+	if (maildir_flags_normalize(flags, norm, sizeof(norm)) == 0) {
+		for (i = 0; norm[i] != '\0'; i++) {
+			FUZZ_ASSERT(i == 0 || norm[i - 1] < norm[i]);
+			FUZZ_ASSERT(maildir_flags_has(flags, norm[i]));
+		}
+	}
+	if ((nl = strchr(name, '\n')) != NULL) {
+		*nl = '\0';
+		if (maildir_user_path(name, nl + 1, path, sizeof(path),
+		    &error) == 0)
+			FUZZ_ASSERT(strlen(path) < sizeof(path));
+	}
+	free(name);
+	return 0;
+}
