@@ -408,7 +408,6 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	if (ret == 0)
 		build_view(mb, &ul, &sc);
 	uidlist_clear(&ul);
-	arena_free(&ul.arena);
 	arena_free(&sc.arena);
 	free(sc.e);
 	return ret;
