@@ -23,14 +23,26 @@
 
 static char uidlist_error[MAILDIR_PATH_MAX + 128];
 
+/* hdr_ext of a list without header extensions; never written to */
+static char no_ext[1];
+
+/* The arena is made on first use, so that an empty list owns no
+ * memory and uidlist_clear() can leave it as uidlist_init() does. */
+static struct arena *
+list_arena(struct uidlist *ul)
+{
+	if (ul->arena == NULL)
+		ul->arena = arena_new(0);
+	return ul->arena;
+}
+
 void
 uidlist_init(struct uidlist *ul)
 {
 	memset(ul, 0, sizeof(*ul));
 	ul->version = 3;
 	ul->next_uid = 1;
-	ul->arena = arena_new(0);
-	ul->hdr_ext = arena_strdup(ul->arena, "");
+	ul->hdr_ext = no_ext;
 }
 
 void
@@ -38,7 +50,7 @@ uidlist_clear(struct uidlist *ul)
 {
 	arena_free(&ul->arena);
 	free(ul->recs);
-	memset(ul, 0, sizeof(*ul));
+	uidlist_init(ul);
 }
 
 static void
@@ -52,8 +64,8 @@ add_rec(struct uidlist *ul, uint32_t uid, struct span name, struct span ext)
 	}
 	r = &ul->recs[ul->count++];
 	r->uid = uid;
-	r->filename = arena_spandup(ul->arena, name);
-	r->ext = arena_spandup(ul->arena, ext);
+	r->filename = arena_spandup(list_arena(ul), name);
+	r->ext = arena_spandup(list_arena(ul), ext);
 }
 
 /* The next space-separated token of *line; advances past it. */
@@ -153,7 +165,7 @@ parse_header(struct span line, struct uidlist *ul, const char **error_r)
 			}
 		}
 	}
-	ul->hdr_ext = arena_strdup(ul->arena, buf_str(&ext));
+	ul->hdr_ext = arena_strdup(list_arena(ul), buf_str(&ext));
 	buf_clear(&ext);
 	if (ul->uid_validity == 0 || ul->next_uid == 0) {
 		*error_r = "uidlist: header lacks V or N";

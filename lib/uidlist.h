@@ -41,12 +41,13 @@ struct uidlist {
 	char *hdr_ext;		/* other header fields, "" when none */
 	struct uidlist_rec *recs;	/* ascending uid */
 	size_t count, cap;
-	struct arena *arena;	/* owns all strings */
+	struct arena *arena;	/* owns all strings; NULL until the first */
 };
 
 /* An empty list (no uidvalidity, next_uid 1). */
 void uidlist_init(struct uidlist *ul);
-/* Free everything; uidlist_init() it again before any reuse. */
+/* Free everything; the list is then as after uidlist_init(), which
+ * allocates nothing: a final uidlist_clear() leaves no memory behind. */
 void uidlist_clear(struct uidlist *ul);
 
 /* Parse file contents into ul (which must be freshly initialised).

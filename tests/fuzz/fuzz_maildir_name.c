@@ -1,9 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz lib/maildir's file name helpers (base, ":2,<flags>", ,S= ,W=,
- * flag normalisation) and the user path template: "<tmpl>\n<user>". */
+ * flag normalisation) and the user path template: "<tmpl>\n<user>";
+ * and config_maildir_path() with the whole input as the address (a
+ * recipient from the wire): the path stays under mail_root. */
 #include <string.h>
 #include "fuzz.h"
+#include "config.h"
 #include "maildir.h"
+
+static struct tern_config cfg;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char *error = NULL;
+
+	FUZZ_ASSERT(config_load(NULL, "/srv/tern", &cfg, &error) == 0);
+	return 0;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -14,6 +28,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t v;
 	size_t i;
 
+	if (config_maildir_path(&cfg, name, path, sizeof(path)) == 0)
+		FUZZ_ASSERT(strncmp(path, "/srv/tern/mail/", 15) == 0 &&
+			strstr(path, "/.") == NULL);
 	FUZZ_ASSERT(maildir_filename_base_len(name) <= strlen(name));
 	flags = maildir_filename_flags(name);
 	FUZZ_ASSERT(*flags == '\0' ||
