@@ -223,6 +223,9 @@ verify(struct sasl_server *s, const unsigned char *pw, size_t pw_len,
 	s->state = SASL_ST_DONE;
 	switch (auth_verify(s->db, s->user, (const char *)pw, pw_len)) {
 	case AUTH_OK:
+		/* The lookup ignores case; the identity we hand on (Received,
+		 * the Maildir path, logs) is one canonical spelling. */
+		str_lower(s->user);
 		*error_r = NULL;
 		return SASL_OK;
 	case AUTH_TEMPFAIL:
