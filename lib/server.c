@@ -293,6 +293,13 @@ server_set_limits(struct server *srv, uint32_t max_sessions,
 	srv->params.max_sessions_per_ip = max_sessions_per_ip;
 }
 
+void
+server_set_pool(struct server *srv, uint32_t prefork, uint32_t max_use)
+{
+	srv->params.prefork = prefork;
+	srv->params.max_use = max_use != 0 ? max_use : SERVER_MAX_USE_DEFAULT;
+}
+
 static void
 close_listeners(struct server *srv)
 {

@@ -77,6 +77,9 @@ uint16_t server_listener_port(const struct server *srv, size_t i);
  * to connections accepted from then on. */
 void server_set_limits(struct server *srv, uint32_t max_sessions,
 	uint32_t max_sessions_per_ip);
+/* New pool size and max_use (0: the default), e.g. from the reload
+ * callback; prefork 0 forks per connection from then on. */
+void server_set_pool(struct server *srv, uint32_t prefork, uint32_t max_use);
 /* Drop privileges (if root and run_user set), then accept and hand each
  * connection to a worker (or a forked child) until SIGTERM/SIGINT;
  * returns 0 after draining, -1 on a fatal error. Over a limit the session
