@@ -64,6 +64,8 @@ const char config_embedded_default[] =
 	"  data_timeout = 180;\n"
 	"  max_sessions = 100;\n"
 	"  max_sessions_per_ip = 20;\n"
+	"  prefork = 8;\n"
+	"  max_use = 100;\n"
 	"  banner = \"tern ESMTP\";\n"
 	"};\n";
 
@@ -757,6 +759,12 @@ static const struct key_def smtpd_keys[] = {
 	{ "max_sessions_per_ip", KEY_U32,
 	  offsetof(struct smtpd_config, max_sessions_per_ip),
 	  1, 100000, NULL, NULL, NULL, NULL, NULL },
+	{ "prefork", KEY_U32, offsetof(struct smtpd_config, prefork),
+	  0, 1000, NULL, NULL, NULL, NULL,
+	  "idle session processes kept ready (0: fork per connection)" },
+	{ "max_use", KEY_U32, offsetof(struct smtpd_config, max_use),
+	  1, 1000000, NULL, NULL, NULL, NULL,
+	  "sessions one process serves before it is replaced" },
 	{ "banner", KEY_STRING, offsetof(struct smtpd_config, banner),
 	  1, CONFIG_BANNER_MAX, NULL, NULL, NULL, NULL,
 	  "text after \"220 <hostname> \"" },

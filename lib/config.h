@@ -56,6 +56,9 @@ struct smtpd_config {
 	uint32_t data_timeout;		/* seconds per DATA block: 180 */
 	uint32_t max_sessions;
 	uint32_t max_sessions_per_ip;
+	uint32_t prefork;		/* idle worker processes; 0: fork per
+					 * connection */
+	uint32_t max_use;		/* sessions per worker process */
 	char *banner;			/* text after "220 <hostname> " */
 };
 

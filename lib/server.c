@@ -2,17 +2,34 @@
 /*
  * server: the listener supervisor. The master binds every listener
  * (IPv6 sockets are V6ONLY, all are CLOEXEC and non-blocking), drops
- * privileges when root, then polls the listeners and a self-pipe that the
- * signal handlers write to, so signals are handled in the loop and never
- * inside a handler. Each connection gets its own child process.
+ * privileges when root, then polls the listeners, its workers and a
+ * self-pipe that the signal handlers write to, so signals are handled in
+ * the loop and never inside a handler.
+ *
+ * Processes: with prefork 0 each connection gets a child forked for it.
+ * With prefork N the master keeps N idle workers ready (Postfix's smtpd
+ * with max_use): it still accepts every connection itself, so the limits
+ * are counted in one place, and hands the socket and the client's address
+ * to an idle worker over that worker's AF_UNIX SOCK_SEQPACKET socketpair
+ * (SCM_RIGHTS). The worker runs the session, then writes one "done" byte
+ * back. With no idle worker the accept forks a new one with the
+ * connection (bursts are served at once); idle workers beyond N are
+ * retired after SERVER_IDLE_TIMEOUT_MS. A worker exits when the master
+ * closes its end: after max_use sessions, after a reload, on SIGTERM. The
+ * master forks replacements after the accepts of each loop turn. A worker
+ * that dies mid-session loses that session only; reaping it frees its
+ * slot.
  *
  * Limits: a connection over max_sessions or max_sessions_per_ip still gets
- * a child, with refuse_reason set, so the daemon can say its protocol's
- * "busy" reply (SMTP 421 4.7.0) instead of a silent close. Refused children
- * do not count toward the limits; at most SERVER_REFUSED_MAX of them run at
- * once, past that the master closes the connection unanswered.
- * SIGTERM/SIGINT: close the listeners, wait drain_timeout_ms for the
- * sessions, SIGTERM the rest, return 0. SIGHUP: params.reload(). Listener
+ * a session, with refuse_reason set, so the daemon can say its protocol's
+ * "busy" reply (SMTP 421 4.7.0) instead of a silent close. Refused
+ * sessions do not count toward the limits; at most SERVER_REFUSED_MAX of
+ * them run at once, past that the master closes the connection unanswered.
+ * So at most max_sessions + SERVER_REFUSED_MAX workers are busy at once.
+ * SIGTERM/SIGINT: close the listeners and the idle workers, wait
+ * drain_timeout_ms for the sessions, SIGTERM the rest, return 0. SIGHUP:
+ * params.reload(), then fresh workers (forked from the reloaded master)
+ * replace the idle ones; busy ones exit after their session. Listener
  * addresses are not re-read: changing them needs a restart.
  */
 #include <arpa/inet.h>
@@ -28,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,11 +68,47 @@
 #define SERVER_KILL_GRACE_MS 5000
 /* Pause accepting after EMFILE/ENFILE, so the loop does not spin. */
 #define SERVER_ACCEPT_PAUSE_MS 1000
+/* Sessions per worker when params.max_use is 0 (Postfix's max_use). */
+#define SERVER_MAX_USE_DEFAULT 100
+/* Idle workers beyond params.prefork exit after this (Postfix's
+ * max_idle). */
+#define SERVER_IDLE_TIMEOUT_MS 100000
 
+/* Why a session is refused; the text is the client's refuse_reason. */
+enum server_refuse {
+	SERVER_REFUSE_NONE,
+	SERVER_REFUSE_TOTAL,
+	SERVER_REFUSE_PER_IP,
+};
+
+static const char *const refuse_reasons[] = {
+	[SERVER_REFUSE_NONE] = NULL,
+	[SERVER_REFUSE_TOTAL] = "too many sessions",
+	[SERVER_REFUSE_PER_IP] = "too many sessions from this address",
+};
+
+/* A process the master watches: a pool worker, or (prefork 0) a child
+ * forked for one connection. */
 struct server_child {
 	pid_t pid;
-	bool refused;
-	char addr[64];
+	/* Worker: the master's end of its socketpair; -1 for a child, and
+	 * once the worker was told to exit (or its end hung up). */
+	int fd;
+	bool worker;
+	bool busy;		/* in a session (a child always is) */
+	bool refused;		/* that session is a refused one */
+	bool retire;		/* worker: close fd when the session is done */
+	uint32_t uses;		/* sessions handed to it */
+	long long idle_since;	/* monotonic ms, while idle */
+	char addr[64];		/* the client of the session */
+};
+
+/* Master -> worker, with the connected socket as SCM_RIGHTS. The worker
+ * is forked from the master, so it has the same listeners table. */
+struct server_handoff {
+	uint32_t listener;		/* index into params.listeners */
+	uint32_t refuse;		/* enum server_refuse */
+	struct sockaddr_storage peer;
 };
 
 struct server {
@@ -205,6 +259,8 @@ server_bind(const struct server_params *params, struct server **srv_r,
 	srv->params = *params;
 	if (srv->params.drain_timeout_ms == 0)
 		srv->params.drain_timeout_ms = SERVER_DRAIN_TIMEOUT_MS;
+	if (srv->params.max_use == 0)
+		srv->params.max_use = SERVER_MAX_USE_DEFAULT;
 	srv->fds = xcalloc(params->n_listeners, sizeof(*srv->fds));
 	srv->ports = xcalloc(params->n_listeners, sizeof(*srv->ports));
 	for (i = 0; i < params->n_listeners; i++)
@@ -237,6 +293,13 @@ server_set_limits(struct server *srv, uint32_t max_sessions,
 	srv->params.max_sessions_per_ip = max_sessions_per_ip;
 }
 
+void
+server_set_pool(struct server *srv, uint32_t prefork, uint32_t max_use)
+{
+	srv->params.prefork = prefork;
+	srv->params.max_use = max_use != 0 ? max_use : SERVER_MAX_USE_DEFAULT;
+}
+
 static void
 close_listeners(struct server *srv)
 {
@@ -253,11 +316,16 @@ void
 server_free(struct server **srvp)
 {
 	struct server *srv = *srvp;
+	size_t i;
 
 	if (srv == NULL)
 		return;
 	*srvp = NULL;
 	close_listeners(srv);
+	for (i = 0; i < srv->n_children; i++) {
+		if (srv->children[i].fd >= 0)
+			(void)close(srv->children[i].fd);
+	}
 	free(srv->fds);
 	free(srv->ports);
 	free(srv->children);
@@ -335,9 +403,19 @@ reset_signals(void)
 	sig_pipe[0] = sig_pipe[1] = -1;
 }
 
+/* Remove child i (reaped): its slot and per-IP count are free. */
+static void
+forget_child(struct server *srv, size_t i)
+{
+	if (srv->children[i].fd >= 0)
+		(void)close(srv->children[i].fd);
+	srv->children[i] = srv->children[--srv->n_children];
+}
+
 static void
 reap(struct server *srv)
 {
+	const struct server_child *c;
 	pid_t pid;
 	int status;
 	size_t i;
@@ -354,34 +432,39 @@ reap(struct server *srv)
 		}
 		if (i == srv->n_children)
 			continue;
+		c = &srv->children[i];
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
 			log_error("session", "pid=%ld client=%s signal=%d",
-			    (long)pid, srv->children[i].addr,
+			    (long)pid, c->busy ? c->addr : "-",
 			    WTERMSIG(status));
-		srv->children[i] = srv->children[--srv->n_children];
+		else if (WIFEXITED(status) && c->worker && c->busy)
+			log_error("session", "pid=%ld client=%s status=%d "
+			    "error=\"worker exited in a session\"",
+			    (long)pid, c->addr, WEXITSTATUS(status));
+		forget_child(srv, i);
 	}
 }
 
-/* The refuse_reason for a new client from addr, or NULL. */
-static const char *
+/* Why a new client from addr is refused, or SERVER_REFUSE_NONE. */
+static enum server_refuse
 check_limits(const struct server *srv, const char *addr)
 {
 	uint32_t total = 0, same = 0;
 	size_t i;
 
 	for (i = 0; i < srv->n_children; i++) {
-		if (srv->children[i].refused)
+		if (!srv->children[i].busy || srv->children[i].refused)
 			continue;
 		total++;
 		if (strcmp(srv->children[i].addr, addr) == 0)
 			same++;
 	}
 	if (srv->params.max_sessions != 0 && total >= srv->params.max_sessions)
-		return "too many sessions";
+		return SERVER_REFUSE_TOTAL;
 	if (srv->params.max_sessions_per_ip != 0 &&
 	    same >= srv->params.max_sessions_per_ip)
-		return "too many sessions from this address";
-	return NULL;
+		return SERVER_REFUSE_PER_IP;
+	return SERVER_REFUSE_NONE;
 }
 
 static size_t
@@ -390,25 +473,88 @@ count_refused(const struct server *srv)
 	size_t i, n = 0;
 
 	for (i = 0; i < srv->n_children; i++)
-		n += srv->children[i].refused ? 1 : 0;
+		n += srv->children[i].busy && srv->children[i].refused ? 1 : 0;
 	return n;
 }
 
-/* In the child: never returns. */
-static void TERN_NORETURN
-run_child(struct server *srv, size_t li, int fd,
-	const struct sockaddr_storage *peer, const char *refuse_reason)
+static bool
+worker_is_idle(const struct server_child *c)
 {
-	struct server_client client;
-	struct sockaddr_storage local;
-	socklen_t len = sizeof(local);
+	return c->worker && c->fd >= 0 && !c->busy && !c->retire;
+}
+
+/* Workers that can still take sessions (idle or busy, not retiring). */
+static void
+count_workers(const struct server *srv, size_t *idle_r, size_t *live_r)
+{
+	size_t i;
+
+	*idle_r = *live_r = 0;
+	for (i = 0; i < srv->n_children; i++) {
+		const struct server_child *c = &srv->children[i];
+
+		if (!c->worker || c->fd < 0 || c->retire)
+			continue;
+		(*live_r)++;
+		if (!c->busy)
+			(*idle_r)++;
+	}
+}
+
+/* Tell worker c to exit: now when idle, else after its session. */
+static void
+retire_worker(struct server_child *c)
+{
+	if (!c->worker || c->fd < 0)
+		return;
+	c->retire = true;
+	if (!c->busy) {
+		(void)close(c->fd);
+		c->fd = -1;
+	}
+}
+
+static void
+retire_all(struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->n_children; i++)
+		retire_worker(&srv->children[i]);
+}
+
+/* In a new worker or child: forget the master's signal handling, its
+ * listeners and the other workers' sockets (an inherited copy would keep
+ * a worker from seeing EOF when the master retires it). */
+static void
+child_setup(struct server *srv)
+{
 	sigset_t none;
+	size_t i;
 
 	reset_signals();
 	(void)signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	close_listeners(srv);
+	for (i = 0; i < srv->n_children; i++) {
+		if (srv->children[i].fd >= 0)
+			(void)close(srv->children[i].fd);
+		srv->children[i].fd = -1;
+	}
+	srv->n_children = 0;
+}
+
+/* Run one session on fd, then close fd unless the session did. */
+static void
+serve(struct server *srv, size_t li, int fd,
+	const struct sockaddr_storage *peer, enum server_refuse refuse)
+{
+	struct server_client client;
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+	struct stat before, after;
+	bool have = fstat(fd, &before) == 0;
 
 	memset(&client, 0, sizeof(client));
 	client.fd = fd;
@@ -418,20 +564,232 @@ run_child(struct server *srv, size_t li, int fd,
 	if (getsockname(fd, (struct sockaddr *)&local, &len) == 0)
 		sockaddr_text(&local, client.local_addr,
 		    sizeof(client.local_addr), &client.local_port, NULL);
-	client.refuse_reason = refuse_reason;
+	client.refuse_reason = refuse_reasons[refuse];
 	srv->params.session(&client, srv->params.ctx);
+	/* The same socket still open: close it. If the session closed it,
+	 * the number may belong to something else by now. */
+	if (have && fstat(fd, &after) == 0 && after.st_dev == before.st_dev &&
+	    after.st_ino == before.st_ino)
+		(void)close(fd);
+	/* The next session (or the worker's own lines) must not carry this
+	 * session's log ID. */
+	log_set_id(NULL);
+}
+
+/* A child for one connection (prefork 0): never returns. */
+static void TERN_NORETURN
+run_child(struct server *srv, size_t li, int fd,
+	const struct sockaddr_storage *peer, enum server_refuse refuse)
+{
+	child_setup(srv);
+	serve(srv, li, fd, peer, refuse);
 	_exit(0);
 }
 
-/* Accept one connection on listener li and fork its session. false
+/* One handoff from the master: 1 with *fd_r, 0 when the master closed
+ * its end (exit), -1 on an error. */
+static int
+recv_handoff(int sock, struct server_handoff *h, int *fd_r)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct iovec iov = { h, sizeof(*h) };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*fd_r = -1;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	do {
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n == 0 ? 0 : -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm != NULL && cm->cmsg_level == SOL_SOCKET &&
+	    cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd_r, CMSG_DATA(cm), sizeof(int));
+	if ((size_t)n != sizeof(*h) || *fd_r < 0 ||
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+		errno = EPROTO;
+		if (*fd_r >= 0)
+			(void)close(*fd_r);
+		return -1;
+	}
+	return 1;
+}
+
+/* A pool worker: serve the first connection (fd >= 0), then each one the
+ * master hands over sock, until the master closes it. Never returns. */
+static void TERN_NORETURN
+run_worker(struct server *srv, int sock, size_t li, int fd,
+	const struct sockaddr_storage *peer, enum server_refuse refuse)
+{
+	struct server_handoff h;
+	const char done = 'd';
+	int ret;
+
+	child_setup(srv);
+	if (fd >= 0)
+		serve(srv, li, fd, peer, refuse);
+	for (;;) {
+		if (fd >= 0 && send(sock, &done, 1, MSG_NOSIGNAL) != 1)
+			_exit(0);	/* the master is gone */
+		ret = recv_handoff(sock, &h, &fd);
+		if (ret == 0)
+			_exit(0);
+		if (ret < 0 || h.listener >= srv->params.n_listeners ||
+		    h.refuse >= N_ELEMENTS(refuse_reasons)) {
+			log_error("worker", "error=\"bad handoff: %s\"",
+			    ret < 0 ? strerror(errno) : "out of range");
+			_exit(1);
+		}
+		serve(srv, h.listener, fd, &h.peer,
+		    (enum server_refuse)h.refuse);
+	}
+}
+
+static struct server_child *
+new_child(struct server *srv, pid_t pid)
+{
+	struct server_child *c;
+
+	if (srv->n_children == srv->cap_children) {
+		srv->cap_children = srv->cap_children * 2 + 16;
+		srv->children = xreallocarray(srv->children,
+		    srv->cap_children, sizeof(*srv->children));
+	}
+	c = &srv->children[srv->n_children++];
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	c->fd = -1;
+	c->idle_since = clock_monotonic_ms();
+	return c;
+}
+
+/* Fork a worker, with a first connection when fd >= 0 (the caller closes
+ * its copy). NULL (logged) on failure. */
+static struct server_child *
+fork_worker(struct server *srv, size_t li, int fd,
+	const struct sockaddr_storage *peer, enum server_refuse refuse)
+{
+	struct server_child *c;
+	sigset_t all, old;
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_error("worker", "error=\"socketpair: %s\"",
+		    strerror(errno));
+		return NULL;
+	}
+	/* No handler may run in the worker before it resets them: its
+	 * SIGTERM would land in the master's self-pipe. */
+	sigfillset(&all);
+	(void)sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		(void)close(sv[0]);
+		run_worker(srv, sv[1], li, fd, peer, refuse);
+	}
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	(void)close(sv[1]);
+	if (pid < 0) {
+		log_error("fork", "error=\"%s\"", strerror(errno));
+		(void)close(sv[0]);
+		return NULL;
+	}
+	/* A worker that never reads must not block the master. */
+	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	c = new_child(srv, pid);
+	c->worker = true;
+	c->fd = sv[0];
+	return c;
+}
+
+/* Give connection fd to idle worker c; -1 if the worker is gone. */
+static int
+hand_off(struct server_child *c, size_t li, int fd,
+	const struct sockaddr_storage *peer, enum server_refuse refuse)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct server_handoff h;
+	struct iovec iov = { &h, sizeof(h) };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(&h, 0, sizeof(h));
+	h.listener = (uint32_t)li;
+	h.refuse = (uint32_t)refuse;
+	h.peer = *peer;
+	memset(&cbuf, 0, sizeof(cbuf));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	do {
+		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(h))
+		return 0;
+	/* EPIPE, ECONNRESET: it died and is not reaped yet. EAGAIN cannot
+	 * happen to an idle worker; treat it the same. */
+	(void)close(c->fd);
+	c->fd = -1;
+	return -1;
+}
+
+/* The session for connection fd: an idle worker, else a new one. */
+static struct server_child *
+start_in_pool(struct server *srv, size_t li, int fd,
+	const struct sockaddr_storage *peer, enum server_refuse refuse)
+{
+	struct server_child *c, *best;
+	size_t i;
+
+	for (;;) {
+		/* The most recently idle one: its pages are warm. */
+		best = NULL;
+		for (i = 0; i < srv->n_children; i++) {
+			c = &srv->children[i];
+			if (worker_is_idle(c) && (best == NULL ||
+			    c->idle_since > best->idle_since))
+				best = c;
+		}
+		if (best == NULL)
+			return fork_worker(srv, li, fd, peer, refuse);
+		if (hand_off(best, li, fd, peer, refuse) == 0)
+			return best;
+	}
+}
+
+/* Accept one connection on listener li and start its session. false
  * when accept() ran out of descriptors (pause accepting). */
 static bool
 accept_one(struct server *srv, size_t li)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
+	struct server_child *c;
+	enum server_refuse refuse;
 	char addr[64];
-	const char *reason;
 	sigset_t all, old;
 	uint16_t port;
 	pid_t pid;
@@ -449,38 +807,166 @@ accept_one(struct server *srv, size_t li)
 		return true;
 	}
 	sockaddr_text(&peer, addr, sizeof(addr), &port, NULL);
-	reason = check_limits(srv, addr);
-	if (reason != NULL && count_refused(srv) >= SERVER_REFUSED_MAX) {
+	refuse = check_limits(srv, addr);
+	if (refuse != SERVER_REFUSE_NONE &&
+	    count_refused(srv) >= SERVER_REFUSED_MAX) {
 		log_warn("refuse", "client=[%s]:%u reason=\"%s\" answered=no",
-		    addr, (unsigned)port, reason);
+		    addr, (unsigned)port, refuse_reasons[refuse]);
 		(void)close(fd);
 		return true;
 	}
-	if (srv->n_children == srv->cap_children) {
-		srv->cap_children = srv->cap_children * 2 + 16;
-		srv->children = xreallocarray(srv->children,
-		    srv->cap_children, sizeof(*srv->children));
+	if (srv->params.prefork > 0) {
+		c = start_in_pool(srv, li, fd, &peer, refuse);
+	} else {
+		/* No handler may run in the child before it resets them:
+		 * its SIGTERM would land in the master's self-pipe. */
+		sigfillset(&all);
+		(void)sigprocmask(SIG_BLOCK, &all, &old);
+		pid = fork();
+		if (pid == 0)
+			run_child(srv, li, fd, &peer, refuse);
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		if (pid < 0)
+			log_error("fork", "error=\"%s\"", strerror(errno));
+		c = pid < 0 ? NULL : new_child(srv, pid);
 	}
-	/* No handler may run in the child before it resets them: its
-	 * SIGTERM would land in the master's self-pipe. */
-	sigfillset(&all);
-	(void)sigprocmask(SIG_BLOCK, &all, &old);
-	pid = fork();
-	if (pid == 0)
-		run_child(srv, li, fd, &peer, reason);
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(fd);
-	if (pid < 0) {
-		log_error("fork", "client=[%s]:%u error=\"%s\"", addr,
-		    (unsigned)port, strerror(errno));
+	if (c == NULL) {
+		log_error("session", "client=[%s]:%u error=\"no process\"",
+		    addr, (unsigned)port);
 		return true;
 	}
-	srv->children[srv->n_children].pid = pid;
-	srv->children[srv->n_children].refused = reason != NULL;
-	(void)str_copy(srv->children[srv->n_children].addr,
-	    sizeof(srv->children[0].addr), addr);
-	srv->n_children++;
+	c->busy = true;
+	c->refused = refuse != SERVER_REFUSE_NONE;
+	c->uses++;
+	(void)str_copy(c->addr, sizeof(c->addr), addr);
 	return true;
+}
+
+/* Worker c wrote (or hung up): its session is done, or it is gone. */
+static void
+worker_readable(struct server *srv, struct server_child *c)
+{
+	char b[16];
+	ssize_t n;
+
+	do {
+		n = read(c->fd, b, sizeof(b));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		/* It died; reap() frees its slot. */
+		(void)close(c->fd);
+		c->fd = -1;
+		return;
+	}
+	c->busy = false;
+	c->refused = false;
+	c->addr[0] = '\0';
+	c->idle_since = clock_monotonic_ms();
+	if (c->retire || c->uses >= srv->params.max_use)
+		retire_worker(c);
+}
+
+/* Keep params.prefork idle workers: fork what is missing (never more
+ * than the limits can keep busy), retire idle ones beyond that after
+ * SERVER_IDLE_TIMEOUT_MS. The poll timeout until the next retirement, or
+ * -1. */
+static int
+tend_pool(struct server *srv)
+{
+	size_t idle, live, cap = SIZE_MAX, i;
+	long long now = clock_monotonic_ms(), next = -1;
+
+	if (srv->params.prefork == 0)
+		return -1;
+	if (srv->params.max_sessions != 0)
+		cap = (size_t)srv->params.max_sessions + SERVER_REFUSED_MAX;
+	if (cap < srv->params.prefork)
+		cap = srv->params.prefork;
+	count_workers(srv, &idle, &live);
+	while (idle < srv->params.prefork && live < cap) {
+		if (fork_worker(srv, 0, -1, NULL, SERVER_REFUSE_NONE) == NULL)
+			break;
+		idle++;
+		live++;
+	}
+	for (i = 0; i < srv->n_children && idle > srv->params.prefork; i++) {
+		struct server_child *c = &srv->children[i];
+		long long at = c->idle_since + SERVER_IDLE_TIMEOUT_MS;
+
+		if (!worker_is_idle(c))
+			continue;
+		if (at <= now) {
+			retire_worker(c);
+			idle--;
+		} else if (next < 0 || at < next) {
+			next = at;
+		}
+	}
+	if (idle <= srv->params.prefork || next < 0)
+		return -1;
+	return (int)(next - now) + 1;
+}
+
+/* The poll set: the self-pipe, the listeners (when accepting), then each
+ * worker's socket; idx[k] is the child of pfds[k] (SIZE_MAX otherwise). */
+struct poll_set {
+	struct pollfd *pfds;
+	size_t *idx;
+	size_t n, cap;
+};
+
+static void
+poll_set_add(struct poll_set *ps, int fd, size_t child)
+{
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap * 2 + 16;
+		ps->pfds = xreallocarray(ps->pfds, ps->cap, sizeof(*ps->pfds));
+		ps->idx = xreallocarray(ps->idx, ps->cap, sizeof(*ps->idx));
+	}
+	ps->pfds[ps->n].fd = fd;
+	ps->pfds[ps->n].events = POLLIN;
+	ps->pfds[ps->n].revents = 0;
+	ps->idx[ps->n++] = child;
+}
+
+static void
+poll_set_build(struct poll_set *ps, const struct server *srv,
+	bool listeners)
+{
+	size_t i;
+
+	ps->n = 0;
+	poll_set_add(ps, sig_pipe[0], SIZE_MAX);
+	for (i = 0; listeners && i < srv->params.n_listeners; i++)
+		poll_set_add(ps, srv->fds[i], SIZE_MAX);
+	for (i = 0; i < srv->n_children; i++) {
+		if (srv->children[i].fd >= 0)
+			poll_set_add(ps, srv->children[i].fd, i);
+	}
+}
+
+/* The workers' "done" messages of this poll, before anything changes
+ * the children table. */
+static void
+poll_set_workers(const struct poll_set *ps, struct server *srv)
+{
+	size_t k;
+
+	for (k = 0; k < ps->n; k++) {
+		if (ps->idx[k] != SIZE_MAX && ps->pfds[k].revents != 0)
+			worker_readable(srv, &srv->children[ps->idx[k]]);
+	}
+}
+
+static void
+poll_set_clear(struct poll_set *ps)
+{
+	free(ps->pfds);
+	free(ps->idx);
+	memset(ps, 0, sizeof(*ps));
 }
 
 static void
@@ -520,19 +1006,31 @@ drain_pipe(struct sig_seen *seen)
 	}
 }
 
+static size_t
+count_busy(const struct server *srv)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < srv->n_children; i++)
+		n += srv->children[i].busy ? 1 : 0;
+	return n;
+}
+
 /* Wait for the sessions: drain_timeout_ms, then SIGTERM, then after a
- * grace SIGKILL. A second SIGTERM cuts the wait short. */
+ * grace SIGKILL. A second SIGTERM cuts the wait short. Idle workers are
+ * told to exit at once, busy ones when their session is done. */
 static void
 drain(struct server *srv)
 {
 	long long deadline = clock_monotonic_ms() + srv->params.drain_timeout_ms;
+	struct poll_set ps = { NULL, NULL, 0, 0 };
 	int stage = 0;
 
-	log_info("stopping", "sessions=%zu", srv->n_children);
+	retire_all(srv);
+	log_info("stopping", "sessions=%zu", count_busy(srv));
 	reap(srv);
 	while (srv->n_children > 0) {
 		struct sig_seen seen = { false, false, false };
-		struct pollfd pfd = { sig_pipe[0], POLLIN, 0 };
 		long long left = deadline - clock_monotonic_ms();
 
 		if (left <= 0) {
@@ -541,29 +1039,35 @@ drain(struct server *srv)
 			stage++;
 			kill_children(srv, stage == 1 ? SIGTERM : SIGKILL);
 			log_info("stopping", "sessions=%zu signal=%s",
-			    srv->n_children, stage == 1 ? "TERM" : "KILL");
+			    count_busy(srv), stage == 1 ? "TERM" : "KILL");
 			deadline = clock_monotonic_ms() + SERVER_KILL_GRACE_MS;
 			continue;
 		}
-		if (poll(&pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0 &&
-		    errno != EINTR) {
-			log_error("poll", "error=\"%s\"", strerror(errno));
-			break;
+		poll_set_build(&ps, srv, false);
+		if (poll(ps.pfds, ps.n, (int)(left > 60000 ? 60000 : left)) < 0) {
+			if (errno != EINTR) {
+				log_error("poll", "error=\"%s\"",
+				    strerror(errno));
+				break;
+			}
+			continue;
 		}
+		poll_set_workers(&ps, srv);
 		drain_pipe(&seen);
 		if (seen.term && stage == 0)
 			deadline = 0;
 		reap(srv);
 	}
+	poll_set_clear(&ps);
 }
 
 int
 server_run(struct server *srv)
 {
 	size_t n = srv->params.n_listeners, i;
-	struct pollfd *pfds;
+	struct poll_set ps = { NULL, NULL, 0, 0 };
 	long long paused_until = 0;
-	int ret = 0;
+	int ret = 0, pool_timeout = -1;
 
 	if (drop_privileges(srv->params.run_user) < 0)
 		return -1;
@@ -572,49 +1076,50 @@ server_run(struct server *srv)
 		reset_signals();
 		return -1;
 	}
-	pfds = xcalloc(n + 1, sizeof(*pfds));
+	pool_timeout = tend_pool(srv);
 	for (;;) {
 		struct sig_seen seen = { false, false, false };
-		bool paused = paused_until != 0 && clock_monotonic_ms() < paused_until;
-		int timeout = paused ? SERVER_ACCEPT_PAUSE_MS : -1;
+		bool paused = paused_until != 0 &&
+		    clock_monotonic_ms() < paused_until;
+		int timeout = paused ? SERVER_ACCEPT_PAUSE_MS : pool_timeout;
 
-		pfds[0].fd = sig_pipe[0];
-		pfds[0].events = POLLIN;
-		for (i = 0; i < n; i++) {
-			pfds[i + 1].fd = paused ? -1 : srv->fds[i];
-			pfds[i + 1].events = POLLIN;
-			pfds[i + 1].revents = 0;
-		}
-		if (poll(pfds, n + 1, timeout) < 0) {
+		poll_set_build(&ps, srv, !paused);
+		if (poll(ps.pfds, ps.n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll", "error=\"%s\"", strerror(errno));
 			ret = -1;
 			break;
 		}
-		/* Signals first: a reload applies to what is accepted next. */
-		if ((pfds[0].revents & POLLIN) != 0)
+		/* Done sessions first, while ps matches the children. */
+		poll_set_workers(&ps, srv);
+		/* Signals next: a reload applies to what is accepted next. */
+		if ((ps.pfds[0].revents & POLLIN) != 0)
 			drain_pipe(&seen);
 		if (seen.chld)
 			reap(srv);
 		if (seen.term)
 			break;
 		if (seen.hup && srv->params.reload != NULL) {
-			if (srv->params.reload(srv->params.ctx) < 0)
+			if (srv->params.reload(srv->params.ctx) < 0) {
 				log_warn("reload", "result=failed "
 				    "config=unchanged");
-			else
+			} else {
 				log_info("reload", "result=ok");
+				/* Workers have the old state: replace. */
+				retire_all(srv);
+			}
 		}
-		for (i = 0; i < n; i++) {
-			if ((pfds[i + 1].revents & POLLIN) == 0)
+		for (i = 0; !paused && i < n; i++) {
+			if ((ps.pfds[i + 1].revents & POLLIN) == 0)
 				continue;
 			if (!accept_one(srv, i))
 				paused_until = clock_monotonic_ms() +
 				    SERVER_ACCEPT_PAUSE_MS;
 		}
+		pool_timeout = tend_pool(srv);
 	}
-	free(pfds);
+	poll_set_clear(&ps);
 	close_listeners(srv);
 	drain(srv);
 	reset_signals();

@@ -2,10 +2,12 @@
 /*
  * server: the listener supervisor shared by the daemons. Binds the
  * configured IPv4/IPv6 addresses (backlog >= 128), drops to an
- * unprivileged user after binding when started as root, forks one process
- * per session, enforces the overall and per-client-IP session limits,
- * reloads on SIGHUP, drains on SIGTERM/SIGINT (stops accepting, waits for
- * sessions, then exits). --stdio serves one session on fds 0/1 instead.
+ * unprivileged user after binding when started as root, runs each session
+ * in a pre-forked worker process (max_use sessions each, one at a time) or
+ * in a process forked for it, enforces the overall and per-client-IP
+ * session limits in the master, reloads on SIGHUP, drains on SIGTERM/SIGINT
+ * (stops accepting, waits for sessions, then exits). --stdio serves one
+ * session on fds 0/1 instead.
  */
 #ifndef TERN_SERVER_H
 #define TERN_SERVER_H
@@ -15,7 +17,8 @@
 #include <sys/socket.h>
 #include "config.h"
 
-/* A connected client, as the session sees it (in the child process). */
+/* A connected client, as the session sees it (in the worker or child
+ * process). */
 struct server_client {
 	int fd;				/* the socket; -1 with --stdio */
 	const struct listener_config *listener;	/* NULL with --stdio */
@@ -40,7 +43,18 @@ struct server_params {
 	/* SIGTERM: wait this long for sessions, then SIGTERM them (0: the
 	 * default, 30 s). */
 	uint32_t drain_timeout_ms;
-	/* Runs in the child for each connection; the child exits after. */
+	/* Idle worker processes to keep ready; 0: fork one process per
+	 * connection instead of keeping a pool. */
+	uint32_t prefork;
+	/* Sessions a worker serves before it exits and is replaced (0: the
+	 * default, 100, as Postfix's max_use). */
+	uint32_t max_use;
+	/* Runs in a worker (or child) for each connection, one session at a
+	 * time. The session may close client->fd; the server closes it after
+	 * the session returns if it is still open. With prefork
+	 * the process serves more sessions after this one, so the session
+	 * must free what it allocates and restore any signal handler it
+	 * changes. */
 	void (*session)(struct server_client *client, void *ctx);
 	/* SIGHUP: reload configuration in the master; return -1 to keep the
 	 * old one (the error is logged by the callback). May be NULL. */
@@ -63,11 +77,16 @@ uint16_t server_listener_port(const struct server *srv, size_t i);
  * to connections accepted from then on. */
 void server_set_limits(struct server *srv, uint32_t max_sessions,
 	uint32_t max_sessions_per_ip);
-/* Drop privileges (if root and run_user set), then accept and fork until
- * SIGTERM/SIGINT; returns 0 after draining, -1 on a fatal error. Over a
- * limit the child still runs, with refuse_reason set. Installs handlers
- * for SIGCHLD, SIGTERM, SIGINT, SIGHUP (reset to default on return) and
- * ignores SIGPIPE. */
+/* New pool size and max_use (0: the default), e.g. from the reload
+ * callback; prefork 0 forks per connection from then on. */
+void server_set_pool(struct server *srv, uint32_t prefork, uint32_t max_use);
+/* Drop privileges (if root and run_user set), then accept and hand each
+ * connection to a worker (or a forked child) until SIGTERM/SIGINT;
+ * returns 0 after draining, -1 on a fatal error. Over a limit the session
+ * still runs, with refuse_reason set. After a successful SIGHUP reload the
+ * idle workers are replaced by fresh ones forked from the reloaded master.
+ * Installs handlers for SIGCHLD, SIGTERM, SIGINT, SIGHUP (reset to default
+ * on return, and in workers) and ignores SIGPIPE. */
 int server_run(struct server *srv);
 void server_free(struct server **srv);
 

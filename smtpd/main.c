@@ -9,7 +9,8 @@
  *   --syslog         log to syslog(LOG_MAIL) instead of stderr
  *   -d               debug: protocol trace in the log
  * Start-up: config_load, bootstrap_data_dir, auth_db_open, TLS context,
- * server_bind, server_run. SIGHUP re-reads the configuration, the users
+ * server_bind, server_run (sessions in pre-forked workers: smtpd.prefork,
+ * smtpd.max_use). SIGHUP re-reads the configuration, the users
  * file and the certificate for the sessions accepted next; the bound
  * listeners stay those of the start (changing them needs a restart).
  */
@@ -178,6 +179,7 @@ reload(void *ctx_p)
 	apply_log_level(ctx, ctx->cfg);
 	server_set_limits(ctx->srv, cfg.smtpd.max_sessions,
 	    cfg.smtpd.max_sessions_per_ip);
+	server_set_pool(ctx->srv, cfg.smtpd.prefork, cfg.smtpd.max_use);
 	return 0;
 }
 
@@ -269,6 +271,8 @@ main(int argc, char **argv)
 	params.n_listeners = ctx.cfg->smtpd.n_listeners;
 	params.max_sessions = ctx.cfg->smtpd.max_sessions;
 	params.max_sessions_per_ip = ctx.cfg->smtpd.max_sessions_per_ip;
+	params.prefork = ctx.cfg->smtpd.prefork;
+	params.max_use = ctx.cfg->smtpd.max_use;
 	params.run_user = ctx.cfg->run_user;
 	params.session = session_main;
 	params.reload = reload;

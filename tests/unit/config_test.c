@@ -151,6 +151,8 @@ START_TEST(test_good_file)
 	ck_assert_uint_eq(cfg.smtpd.max_message_size, 10000000000ULL);
 	/* not in the file: the embedded default */
 	ck_assert_uint_eq(cfg.smtpd.max_errors, 20);
+	ck_assert_uint_eq(cfg.smtpd.prefork, 8);
+	ck_assert_uint_eq(cfg.smtpd.max_use, 100);
 	config_clear(&cfg);
 }
 END_TEST
@@ -169,6 +171,8 @@ START_TEST(test_sample_file)
 	ck_assert_str_eq(cfg.mail_root, "/var/lib/tern/mail");
 	ck_assert_str_eq(cfg.tls_cert, "/etc/tern/cert.pem");
 	ck_assert_str_eq(cfg.run_user, "tern");
+	ck_assert_uint_eq(cfg.smtpd.prefork, 8);
+	ck_assert_uint_eq(cfg.smtpd.max_use, 100);
 	ck_assert_uint_eq(cfg.smtpd.n_listeners, 6);
 	for (i = 0; i < cfg.smtpd.n_listeners; i++) {
 		const struct listener_config *l = &cfg.smtpd.listeners[i];
@@ -206,6 +210,10 @@ static const struct {
 	{ "smtpd = { max_errors = -1; };\n",
 	  "1: smtpd.max_errors: must be between 1 and 1000" },
 	{ "smtpd = \"x\";\n", "1: smtpd: must be a group { ... }" },
+	{ "smtpd = { prefork = 1001; };\n",
+	  "1: smtpd.prefork: must be between 0 and 1000" },
+	{ "smtpd = { max_use = 0; };\n",
+	  "1: smtpd.max_use: must be between 1 and 1000000" },
 	{ "smtpd = { listeners = ( { address = \"127.0.0.1\";"
 	  " port = 70000; } ); };\n",
 	  "1: smtpd.listeners[0].port: must be between 1 and 65535" },
@@ -343,6 +351,8 @@ START_TEST(test_dump_reloads)
 	ck_assert_ptr_nonnull(strstr(text, "port = 587;"));
 	ck_assert_ptr_nonnull(strstr(text, "tls = \"implicit\";"));
 	ck_assert_ptr_nonnull(strstr(text, "max_message_size = 36700160L;"));
+	ck_assert_ptr_nonnull(strstr(text, "prefork = 8;"));
+	ck_assert_ptr_nonnull(strstr(text, "max_use = 100;"));
 	/* the dump is itself a valid file with the same settings */
 	ck_assert_int_eq(load_text(text, NULL, &again, &error, path,
 		sizeof(path)), 0);
@@ -353,6 +363,8 @@ START_TEST(test_dump_reloads)
 		cfg.smtpd.listeners[5].name);
 	ck_assert_uint_eq(again.smtpd.max_line_length,
 		cfg.smtpd.max_line_length);
+	ck_assert_uint_eq(again.smtpd.prefork, cfg.smtpd.prefork);
+	ck_assert_uint_eq(again.smtpd.max_use, cfg.smtpd.max_use);
 	free(text);
 	config_clear(&again);
 	config_clear(&cfg);
