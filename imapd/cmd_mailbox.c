@@ -413,6 +413,19 @@ list_add(struct imap_cmd *c, struct list_state *ls, const char *name)
 	return &ls->v[ls->n++];
 }
 
+/* INBOX first, then by name (bytes). */
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct list_entry *x = a, *y = b;
+	bool xi = strcmp(x->name, "INBOX") == 0;
+	bool yi = strcmp(y->name, "INBOX") == 0;
+
+	if (xi != yi)
+		return xi ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 /* Every folder and subscription, with the implied parents. */
 static int
 list_collect(struct imap_cmd *c, struct list_state *ls)
@@ -448,6 +461,7 @@ list_collect(struct imap_cmd *c, struct list_state *ls)
 				p->child_subscribed = true;
 		}
 	}
+	qsort(ls->v, ls->n, sizeof(ls->v[0]), entry_cmp);
 	return 0;
 }
 

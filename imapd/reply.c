@@ -89,10 +89,15 @@ tagged(struct imap_cmd *c, const char *status, const char *code,
 		log_debug("trace", "S: %s%s%s%s%s", prefix,
 		    code != NULL ? "[" : "", code != NULL ? code : "",
 		    code != NULL ? "] " : "", text);
-	if (status[0] != 'O')
-		log_info("reject", "cmd=%s reply=\"%s%s%s%s\"", c->name,
-		    status, code != NULL ? " [" : " ",
-		    code != NULL ? code : "", code != NULL ? "]" : "");
+	if (status[0] != 'O') {
+		char esc[LOG_ESCAPE_SIZE];
+
+		log_info("reject", "cmd=%s reply=\"%s %s%s%s%s\"",
+		    c->name[0] != '\0' ? c->name : "-", status,
+		    code != NULL ? "[" : "", code != NULL ? code : "",
+		    code != NULL ? "] " : "",
+		    log_escape(text, strlen(text), esc, sizeof(esc)));
+	}
 }
 
 void

@@ -346,7 +346,8 @@ imap_session_run(struct imap_session *s)
 		}
 		s->counts[IMAP_COUNT_CMDS]++;
 		if (n == IMAP_READ_BAD) {
-			imap_bad(&c, raw.code, "%s", raw.error);
+			imap_bad(&c, raw.code, "%s%s", raw.code == NULL ?
+			    "Error in IMAP command: " : "", raw.error);
 		} else {
 			trace_command(&raw);
 			dispatch(s, &raw, &c);
