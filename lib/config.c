@@ -67,6 +67,22 @@ const char config_embedded_default[] =
 	"  prefork = 8;\n"
 	"  max_use = 100;\n"
 	"  banner = \"tern ESMTP\";\n"
+	"};\n"
+	"imapd = {\n"
+	"  listeners = (\n"
+	"    { name = \"imap\"; address = \"127.0.0.1\"; port = 2143;\n"
+	"      tls = \"starttls\"; },\n"
+	"    { name = \"imaps\"; address = \"127.0.0.1\"; port = 2993;\n"
+	"      tls = \"implicit\"; }\n"
+	"  );\n"
+	"  hierarchy_separator = \"/\";\n"
+	"  max_line_length = 65536;\n"
+	"  max_literal_size = 36700160;\n"
+	"  idle_timeout = 1800;\n"
+	"  login_timeout = 60;\n"
+	"  max_bad_commands = 20;\n"
+	"  max_sessions = 100;\n"
+	"  max_sessions_per_ip = 20;\n"
 	"};\n";
 
 /* The state of one load: where errors go, and which file we are in. */
@@ -287,6 +303,7 @@ check_log_level(const char *s)
 _Static_assert(sizeof(enum listener_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum listener_tls) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum plaintext_auth) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum imap_hierarchy_sep) == sizeof(int), "enum size");
 
 #define FIELD(base, k, type) ((type *)(void *)((char *)(base) + (k)->offset))
 #define CFIELD(base, k, type) \
@@ -574,6 +591,23 @@ static const struct key_def listener_keys[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
+/* imapd's listeners: no mode, AUTH always offered (LOGINDISABLED and
+ * the plaintext policy decide when it may be used). */
+static const struct key_def imap_listener_keys[] = {
+	{ "name", KEY_STRING, offsetof(struct listener_config, name),
+	  1, 64, NULL, check_word, NULL, NULL,
+	  "for logs" },
+	{ "address", KEY_STRING, offsetof(struct listener_config, address),
+	  1, 64, NULL, check_address, NULL, NULL,
+	  "IPv4 or IPv6 address to bind" },
+	{ "port", KEY_U16, offsetof(struct listener_config, port),
+	  1, 65535, NULL, NULL, NULL, NULL, NULL },
+	{ "tls", KEY_ENUM, offsetof(struct listener_config, tls),
+	  0, 0, tls_names, NULL, NULL, NULL,
+	  "\"none\", \"starttls\" or \"implicit\"" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL },
+};
+
 static void
 free_listeners(struct listener_config *l, size_t n)
 {
@@ -588,7 +622,7 @@ free_listeners(struct listener_config *l, size_t n)
 
 static int
 load_listener(const config_setting_t *e, struct listener_config *l,
-	struct load *ld, const char *path)
+	const struct key_def *keys, struct load *ld, const char *path)
 {
 	const config_setting_t *auth;
 
@@ -598,8 +632,8 @@ load_listener(const config_setting_t *e, struct listener_config *l,
 	}
 	l->mode = LISTENER_MX;
 	l->tls = LISTENER_TLS_NONE;
-	l->auth = false;
-	if (load_group(e, listener_keys, l, ld, path) < 0)
+	l->auth = keys == imap_listener_keys;
+	if (load_group(e, keys, l, ld, path) < 0)
 		return -1;
 	if (l->address == NULL) {
 		set_error(ld, e, path, "address is missing");
@@ -624,15 +658,15 @@ load_listener(const config_setting_t *e, struct listener_config *l,
 	return 0;
 }
 
+/* A listeners list into *lp / *np, each group checked against keys. */
 static int
-set_listeners(const struct key_def *k, const config_setting_t *s, void *base,
-	struct load *ld, const char *path)
+load_listeners(const config_setting_t *s, const struct key_def *keys,
+	struct listener_config **lp, size_t *np, struct load *ld,
+	const char *path)
 {
-	struct smtpd_config *sc = base;
 	struct listener_config *v;
 	int i, j, n;
 
-	(void)k;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
 		set_error(ld, s, path, "must be a list ( { ... }, ... )");
 		return -1;
@@ -649,7 +683,7 @@ set_listeners(const struct key_def *k, const config_setting_t *s, void *base,
 		char epath[256];
 
 		(void)snprintf(epath, sizeof(epath), "%s[%d]", path, i);
-		if (load_listener(e, &v[i], ld, epath) < 0)
+		if (load_listener(e, &v[i], keys, ld, epath) < 0)
 			goto fail;
 		for (j = 0; j < i; j++) {
 			if (v[j].port == v[i].port &&
@@ -662,33 +696,73 @@ set_listeners(const struct key_def *k, const config_setting_t *s, void *base,
 			}
 		}
 	}
-	free_listeners(sc->listeners, sc->n_listeners);
-	sc->listeners = v;
-	sc->n_listeners = (size_t)n;
+	free_listeners(*lp, *np);
+	*lp = v;
+	*np = (size_t)n;
 	return 0;
 fail:
 	free_listeners(v, (size_t)n);
 	return -1;
 }
 
+static int
+set_listeners(const struct key_def *k, const config_setting_t *s, void *base,
+	struct load *ld, const char *path)
+{
+	struct smtpd_config *sc = base;
+
+	(void)k;
+	return load_listeners(s, listener_keys, &sc->listeners,
+	    &sc->n_listeners, ld, path);
+}
+
+static int
+set_imap_listeners(const struct key_def *k, const config_setting_t *s,
+	void *base, struct load *ld, const char *path)
+{
+	struct imapd_config *ic = base;
+
+	(void)k;
+	return load_listeners(s, imap_listener_keys, &ic->listeners,
+	    &ic->n_listeners, ld, path);
+}
+
 static void dump_keys(const struct key_def *keys, const void *base,
 	FILE *out, int indent);
+
+static void
+dump_listener_list(const struct key_def *k, const struct key_def *keys,
+	const struct listener_config *l, size_t n, FILE *out, int indent)
+{
+	size_t i;
+
+	fprintf(out, "%*s%s = (\n", indent, "", k->name);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%*s{\n", indent + 2, "");
+		dump_keys(keys, &l[i], out, indent + 4);
+		fprintf(out, "%*s}%s\n", indent + 2, "", i + 1 < n ? "," : "");
+	}
+	fprintf(out, "%*s);\n", indent, "");
+}
 
 static void
 dump_listeners(const struct key_def *k, const void *base, FILE *out,
 	int indent)
 {
 	const struct smtpd_config *sc = base;
-	size_t i;
 
-	fprintf(out, "%*s%s = (\n", indent, "", k->name);
-	for (i = 0; i < sc->n_listeners; i++) {
-		fprintf(out, "%*s{\n", indent + 2, "");
-		dump_keys(listener_keys, &sc->listeners[i], out, indent + 4);
-		fprintf(out, "%*s}%s\n", indent + 2, "",
-			i + 1 < sc->n_listeners ? "," : "");
-	}
-	fprintf(out, "%*s);\n", indent, "");
+	dump_listener_list(k, listener_keys, sc->listeners, sc->n_listeners,
+	    out, indent);
+}
+
+static void
+dump_imap_listeners(const struct key_def *k, const void *base, FILE *out,
+	int indent)
+{
+	const struct imapd_config *ic = base;
+
+	dump_listener_list(k, imap_listener_keys, ic->listeners,
+	    ic->n_listeners, out, indent);
 }
 
 /* --- the tables -------------------------------------------------------- */
@@ -771,10 +845,46 @@ static const struct key_def smtpd_keys[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
+static const char *const separator_names[] = { "/", ".", NULL };
+
+static const struct key_def imapd_keys[] = {
+	{ "listeners", KEY_CUSTOM, 0, 0, 0, NULL, NULL, set_imap_listeners,
+	  dump_imap_listeners, NULL },
+	{ "hierarchy_separator", KEY_ENUM,
+	  offsetof(struct imapd_config, hierarchy_separator),
+	  0, 0, separator_names, NULL, NULL, NULL,
+	  "\"/\" or \".\" (Maildir++ on disk uses '.' either way)" },
+	{ "max_line_length", KEY_U32,
+	  offsetof(struct imapd_config, max_line_length),
+	  8192, 16u * 1024 * 1024, NULL, NULL, NULL, NULL,
+	  "command line without literals; RFC 7162 4: at least 8192" },
+	{ "max_literal_size", KEY_U64,
+	  offsetof(struct imapd_config, max_literal_size),
+	  1024, UINT64_C(1) << 40, NULL, NULL, NULL, NULL,
+	  "bytes: APPENDLIMIT (RFC 7889)" },
+	{ "idle_timeout", KEY_U32, offsetof(struct imapd_config, idle_timeout),
+	  60, 86400, NULL, NULL, NULL, NULL,
+	  "seconds; RFC 9051 5.4: at least 30 minutes" },
+	{ "login_timeout", KEY_U32,
+	  offsetof(struct imapd_config, login_timeout),
+	  1, 3600, NULL, NULL, NULL, NULL,
+	  "seconds to authenticate" },
+	{ "max_bad_commands", KEY_U32,
+	  offsetof(struct imapd_config, max_bad_commands),
+	  1, 1000, NULL, NULL, NULL, NULL, "BYE after this many BAD" },
+	{ "max_sessions", KEY_U32, offsetof(struct imapd_config, max_sessions),
+	  1, 100000, NULL, NULL, NULL, NULL, NULL },
+	{ "max_sessions_per_ip", KEY_U32,
+	  offsetof(struct imapd_config, max_sessions_per_ip),
+	  1, 100000, NULL, NULL, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL },
+};
+
 /* One row per group: a new daemon adds its struct, its keys and a row. */
 static const struct group_def groups[] = {
 	{ NULL, 0, top_keys },
 	{ "smtpd", offsetof(struct tern_config, smtpd), smtpd_keys },
+	{ "imapd", offsetof(struct tern_config, imapd), imapd_keys },
 };
 
 /* --- loading ----------------------------------------------------------- */
@@ -1016,6 +1126,7 @@ config_clear(struct tern_config *cfg)
 		clear_keys(groups[g].keys, (char *)cfg + groups[g].offset);
 	free_strings(cfg->domains, cfg->n_domains);
 	free_listeners(cfg->smtpd.listeners, cfg->smtpd.n_listeners);
+	free_listeners(cfg->imapd.listeners, cfg->imapd.n_listeners);
 	free(cfg->file);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -1062,7 +1173,8 @@ dump_keys(const struct key_def *keys, const void *base, FILE *out,
 			break;
 		}
 		fputc(';', out);
-		if (k->comment != NULL && keys != listener_keys)
+		if (k->comment != NULL && keys != listener_keys &&
+		    keys != imap_listener_keys)
 			fprintf(out, "\t# %s", k->comment);
 		fputc('\n', out);
 	}
@@ -1088,6 +1200,12 @@ config_dump(const struct tern_config *cfg, FILE *out)
 }
 
 /* --- lookups ----------------------------------------------------------- */
+
+char
+config_imap_separator(const struct imapd_config *ic)
+{
+	return ic->hierarchy_separator == IMAP_SEP_DOT ? '.' : '/';
+}
 
 bool
 config_is_local_domain(const struct tern_config *cfg, const char *domain)

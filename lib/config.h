@@ -62,6 +62,28 @@ struct smtpd_config {
 	char *banner;			/* text after "220 <hostname> " */
 };
 
+/* The IMAP hierarchy separator on the wire. On disk Maildir++ always
+ * uses '.', and lib/folder names use '/'; with "." a '/' cannot be part
+ * of a name, with "/" a '.' cannot (folder.h). */
+enum imap_hierarchy_sep {
+	IMAP_SEP_SLASH,		/* "/": most servers; the default */
+	IMAP_SEP_DOT,		/* ".": Dovecot's Maildir++ default */
+};
+
+struct imapd_config {
+	struct listener_config *listeners;	/* mode and auth unused */
+	size_t n_listeners;
+	enum imap_hierarchy_sep hierarchy_separator;
+	uint32_t max_line_length;	/* RFC 7162 4: at least 8192 */
+	uint64_t max_literal_size;	/* APPENDLIMIT (RFC 7889) */
+	uint32_t idle_timeout;		/* seconds, authenticated; RFC 9051
+					 * 5.4: at least 30 minutes */
+	uint32_t login_timeout;		/* seconds before authentication */
+	uint32_t max_bad_commands;	/* BYE after this many BAD */
+	uint32_t max_sessions;
+	uint32_t max_sessions_per_ip;
+};
+
 struct tern_config {
 	char *file;			/* the file read, or "(embedded)" */
 	char *data_dir;			/* absolute */
@@ -80,7 +102,11 @@ struct tern_config {
 	enum plaintext_auth plaintext_auth;
 	uint32_t auth_failure_delay_ms;
 	struct smtpd_config smtpd;
+	struct imapd_config imapd;
 };
+
+/* The separator character of an imapd_config ('/' or '.'). */
+char config_imap_separator(const struct imapd_config *ic);
 
 /* The text of the embedded default configuration (libconfig syntax). */
 extern const char config_embedded_default[];

@@ -142,7 +142,8 @@ scan_folder(struct scan *sc, const char *folder)
 	sc->count = 0;
 	if (scan_dir(sc, folder, true) < 0 || scan_dir(sc, folder, false) < 0)
 		return -1;
-	qsort(sc->e, sc->count, sizeof(*sc->e), scan_entry_cmp);
+	if (sc->count > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(sc->e, sc->count, sizeof(*sc->e), scan_entry_cmp);
 	for (i = j = 0; i < sc->count; i++) {
 		if (j > 0 && base_cmp(sc->e[j - 1].name, sc->e[j - 1].base_len,
 		    sc->e[i].name, sc->e[i].base_len) == 0)

@@ -49,7 +49,7 @@ wait_port() {
 
 # A port already taken (another tern, a system MTA) would make the checks
 # below talk to someone else.
-for port in 2525 2587 2465; do
+for port in 2525 2587 2465 2143 2993; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "run: 127.0.0.1:$port is already in use; stop what listens there" >&2
         exit 1
@@ -84,6 +84,18 @@ tern is running on 127.0.0.1 with its data in $TERN_DATA
   CA certificate   $TERN_DATA/tls/cert.pem
 
 INFO
+if [ -x build/imapd/imapd ]; then
+    cat <<INFO
+Thunderbird (Account Settings > Server Settings), incoming IMAP:
+  server           127.0.0.1
+  port             2143 with "STARTTLS", or 2993 with "SSL/TLS"
+  user name        demo@example.test
+  authentication   Normal password
+  password         $(cat "$TERN_DATA/demo-password")
+  certificate      accept the exception, or trust $TERN_DATA/tls/cert.pem
+
+INFO
+fi
 
 # Show messages going through, sent by Python's smtplib (a client none
 # of us wrote): one to the MX port, one over submission with STARTTLS and

@@ -88,6 +88,18 @@ START_TEST(test_embedded_default)
 	ck_assert_uint_eq(cfg.smtpd.max_message_size, 36700160);
 	ck_assert_uint_eq(cfg.smtpd.command_timeout, 300);
 	ck_assert_str_eq(cfg.smtpd.banner, "tern ESMTP");
+	ck_assert_uint_eq(cfg.imapd.n_listeners, 2);
+	ck_assert_str_eq(cfg.imapd.listeners[0].name, "imap");
+	ck_assert_uint_eq(cfg.imapd.listeners[0].port, 2143);
+	ck_assert_int_eq(cfg.imapd.listeners[0].tls, LISTENER_TLS_STARTTLS);
+	ck_assert(cfg.imapd.listeners[0].auth);
+	ck_assert_str_eq(cfg.imapd.listeners[1].name, "imaps");
+	ck_assert_uint_eq(cfg.imapd.listeners[1].port, 2993);
+	ck_assert_int_eq(cfg.imapd.listeners[1].tls, LISTENER_TLS_IMPLICIT);
+	ck_assert_int_eq(config_imap_separator(&cfg.imapd), '/');
+	ck_assert_uint_ge(cfg.imapd.max_line_length, 8192);
+	ck_assert_uint_eq(cfg.imapd.idle_timeout, 1800);
+	ck_assert_uint_eq(cfg.imapd.login_timeout, 60);
 	ck_assert(config_is_local_domain(&cfg, "example.test"));
 	ck_assert(config_is_local_domain(&cfg, "EXAMPLE.Test"));
 	ck_assert(!config_is_local_domain(&cfg, "example.org"));
@@ -202,7 +214,7 @@ static const struct {
 	{ "smtpd = {\n listeners = (\n { address = \"127.0.0.1\";\n"
 	  "   port = 25; prot = 1; }\n );\n};\n",
 	  "4: smtpd.listeners[0].prot: unknown setting" },
-	{ "imapd = { };\n", "1: imapd: unknown setting" },
+	{ "pop3d = { };\n", "1: pop3d: unknown setting" },
 	{ "\n\nsmtpd = {\n  max_recipients = 0;\n};\n",
 	  "4: smtpd.max_recipients: must be between 1 and 100000" },
 	{ "smtpd = { max_recipients = \"100\"; };\n",
@@ -271,6 +283,15 @@ static const struct {
 	  "1: smtpd.banner: must not contain control characters" },
 	{ "auth_failure_delay_ms = 60001;\n",
 	  "1: auth_failure_delay_ms: must be between 0 and 60000" },
+	{ "imapd = { hierarchy_separator = \"\\\\\"; };\n",
+	  "1: imapd.hierarchy_separator: must be \"/\" or \".\"" },
+	{ "imapd = { max_line_length = 1000; };\n",
+	  "1: imapd.max_line_length: must be between 8192 and 16777216" },
+	{ "imapd = {\n listeners = (\n { address = \"127.0.0.1\";\n"
+	  "   port = 143; mode = \"mx\"; }\n );\n};\n",
+	  "4: imapd.listeners[0].mode: unknown setting" },
+	{ "imapd = { idle_timeout = 10; };\n",
+	  "1: imapd.idle_timeout: must be between 60 and 86400" },
 	/* libconfig's own syntax errors keep file:line too */
 	{ "log_level = \"info\"\nsmtpd = ;\n", "2: syntax error" },
 };

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mailbox_view: the selected mailbox as one session sees it (RFC 9051
+ * 2.3.1, 7.5). It keeps the sequence number -> UID map stable within the
+ * session: a message expunged by another process stays in the map as a
+ * "ghost" until an EXPUNGE may be sent (never during a command that uses
+ * sequence numbers); new messages are appended and announced with
+ * EXISTS; flag changes made elsewhere are announced as FETCH (FLAGS).
+ * Changes are found by re-syncing the Maildir at command boundaries
+ * (mailbox_view_sync). \Recent is "in new/ when this session first saw
+ * it" (imapd leaves new/ files in place; a flag change moves them).
+ *
+ * For the FETCH/STORE/SEARCH/COPY/EXPUNGE/IDLE handlers:
+ *   seqs:  mailbox_view_resolve() turns a sequence set (or UID set) into
+ *          ascending sequence numbers; mailbox_view_uid(),
+ *          mailbox_view_seq(), mailbox_view_mail() (NULL for a ghost).
+ *   flags: mailbox_view_format_flags() "(\Seen $Junk)";
+ *          mailbox_view_set_flags() stores and records, so no duplicate
+ *          FETCH is sent later; the handler sends its own FETCH.
+ *   expunge: mailbox_view_expunge() removes the message from the store
+ *          and marks the seq; the "* n EXPUNGE" goes out with the next
+ *          mailbox_view_send_updates() that allows expunges.
+ *   IDLE:  call mailbox_view_sync() + mailbox_view_send_updates() when
+ *          the folder changes (inotify on new/ and cur/) or on a timer.
+ */
+#ifndef IMAPD_MAILBOX_VIEW_H
+#define IMAPD_MAILBOX_VIEW_H
+
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "buf.h"
+#include "imap_parse.h"
+#include "maildir_mailbox.h"
+#include "stream.h"
+#include "tern.h"
+
+struct view_msg {
+	uint32_t uid;
+	char flags[MAILDIR_FLAGS_MAX];	/* last flags the client was told */
+	bool recent;
+	bool expunged;			/* ghost: EXPUNGE not sent yet */
+	bool flags_changed;		/* FETCH (FLAGS) not sent yet */
+};
+
+struct mailbox_view {
+	char *name;			/* internal name ("INBOX", "a/b") */
+	char *path;
+	bool readonly;			/* EXAMINE */
+	struct maildir_mailbox *mb;
+	struct view_msg *msgs;		/* index = seq - 1 */
+	size_t count, cap;
+	size_t announced_exists;	/* EXISTS the client knows */
+	size_t announced_recent;
+	unsigned announced_keywords;	/* keywords in the last FLAGS */
+};
+
+/* Flags for mailbox_view_send_updates. */
+enum view_update_flags {
+	VIEW_UPDATE_EXPUNGE = 1 << 0,	/* EXPUNGE may be sent now */
+	VIEW_UPDATE_REV2 = 1 << 1,	/* IMAP4rev2: no RECENT */
+};
+
+/* Open and sync the Maildir folder at path. -1 with *err_r, *error_r
+ * (static, for the log). *v_r: free with mailbox_view_free(). */
+int mailbox_view_open(const char *path, const char *name, bool readonly,
+	struct mailbox_view **v_r, enum tern_err *err_r,
+	const char **error_r);
+void mailbox_view_free(struct mailbox_view **v);
+
+/* Re-sync with the Maildir and record what changed. err_r and error_r
+ * may be NULL (the failure is then logged). 0 or -1. */
+int mailbox_view_sync(struct mailbox_view *v, enum tern_err *err_r,
+	const char **error_r);
+/* Send pending EXPUNGE (when allowed), EXISTS, RECENT, FLAGS and FETCH
+ * (FLAGS) lines. flags: enum view_update_flags. */
+void mailbox_view_send_updates(struct mailbox_view *v, struct stream *out,
+	unsigned flags);
+
+/* The number of messages the client knows of (EXISTS), ghosts included. */
+uint32_t mailbox_view_count(const struct mailbox_view *v);
+/* UID of seq (1-based), 0 if out of range. */
+uint32_t mailbox_view_uid(const struct mailbox_view *v, uint32_t seq);
+/* seq of uid, 0 if not in the view. Binary search. */
+uint32_t mailbox_view_seq(const struct mailbox_view *v, uint32_t uid);
+/* The store's record of seq, NULL for a ghost or out of range. Valid
+ * until the next sync. */
+const struct maildir_mail *mailbox_view_mail(const struct mailbox_view *v,
+	uint32_t seq);
+/* Messages marked \Recent; the first seq without \Seen (0: none). */
+uint32_t mailbox_view_recent(const struct mailbox_view *v);
+uint32_t mailbox_view_first_unseen(const struct mailbox_view *v);
+/* UIDVALIDITY and UIDNEXT of the store. */
+uint32_t mailbox_view_uidvalidity(const struct mailbox_view *v);
+uint32_t mailbox_view_uidnext(const struct mailbox_view *v);
+
+/*
+ * The sequence numbers of set, ascending, into *seqs_r (arena). With uid
+ * the set holds UIDs: '*' is the highest UID, UIDs not in the view are
+ * skipped (RFC 9051 6.4.9; "UIDNEXT:*" gives the last message). Without
+ * uid, a number beyond the count is an error: -1 with *error_r. An
+ * empty mailbox gives none. "$" is not handled here (SEARCHRES).
+ */
+int mailbox_view_resolve(const struct mailbox_view *v,
+	const struct imap_seqset *set, bool uid, struct arena *a,
+	uint32_t **seqs_r, size_t *n_r, const char **error_r);
+
+/* "(\Seen \Recent $Junk)" for seq into out. */
+int mailbox_view_format_flags(const struct mailbox_view *v, uint32_t seq,
+	struct buf *out);
+/* "\Answered \Flagged \Deleted \Seen \Draft" and the keywords, for the
+ * FLAGS response, without parentheses. */
+int mailbox_view_format_flag_names(const struct mailbox_view *v,
+	struct buf *out);
+
+/* Store new Maildir flag letters for seq (keywords as 'a'..'z'). The
+ * view records them as told. -1 with *err_r (NOTFOUND: expunged). */
+int mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
+	const char *flags, enum tern_err *err_r, const char **error_r);
+/* Expunge seq from the store; the message becomes a ghost until the
+ * EXPUNGE is sent. */
+int mailbox_view_expunge(struct mailbox_view *v, uint32_t seq,
+	enum tern_err *err_r, const char **error_r);
+
+#endif

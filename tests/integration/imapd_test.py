@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# Integration tests for imapd with a client none of us wrote: Python's
+# imaplib. One throw-away smtpd (tern_server.py) plus an imapd on the
+# same data dir and config (an "imapd" group with free loopback ports
+# added): login over STARTTLS and over implicit TLS, LIST, CREATE, RENAME,
+# DELETE, and SELECT of a message smtpd delivered. Exits 77 (skip) when
+# imapd or smtpd is not built. Run: tests/integration/imapd_test.py [-v]
+
+import imaplib
+import os
+import signal
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import unittest
+import uuid
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tern_server  # noqa: E402
+from tern_server import DEMO_PASSWORD, DEMO_USER  # noqa: E402
+
+IMAPD_GROUP = """
+imapd = {{
+	listeners = (
+		{{ name = "imap"; address = "127.0.0.1"; port = {imap};
+		  tls = "starttls"; }},
+		{{ name = "imaps"; address = "127.0.0.1"; port = {imaps};
+		  tls = "implicit"; }}
+	);
+}};
+"""
+
+server = None
+imapd = None
+imapd_log = None
+ports = {}
+
+
+def imapd_path():
+    return os.environ.get("TERN_IMAPD") or os.path.join(
+        tern_server.builddir(), "imapd", "imapd")
+
+
+def setUpModule():
+    global server, imapd, imapd_log
+    server = tern_server.TernServer()
+    server.setup()
+    ports["imap"] = tern_server.free_port()
+    ports["imaps"] = tern_server.free_port()
+    with open(server.conf, "a") as f:
+        f.write(IMAPD_GROUP.format(**ports))
+    server.start()
+    imapd_log = open(os.path.join(server.data, "imapd.log"), "wb")
+    imapd = subprocess.Popen([imapd_path(), "-c", server.conf, "--data",
+                              server.data], stdin=subprocess.DEVNULL,
+                             stdout=imapd_log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    for port in ports.values():
+        while True:
+            if imapd.poll() is not None:
+                raise RuntimeError("imapd exited: %s" % imapd.returncode)
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+
+def tearDownModule():
+    if imapd is not None and imapd.poll() is None:
+        imapd.send_signal(signal.SIGTERM)
+        try:
+            imapd.wait(5)
+        except subprocess.TimeoutExpired:
+            imapd.kill()
+            imapd.wait()
+    if imapd_log is not None:
+        imapd_log.close()
+    if server is not None:
+        server.stop()
+
+
+def tls_context():
+    return ssl.create_default_context(cafile=server.cert)
+
+
+def starttls_login():
+    m = imaplib.IMAP4("127.0.0.1", ports["imap"], timeout=10)
+    m.starttls(ssl_context=tls_context())
+    m.login(DEMO_USER, DEMO_PASSWORD)
+    return m
+
+
+class ImapdTest(unittest.TestCase):
+
+    def test_starttls_login(self):
+        m = imaplib.IMAP4("127.0.0.1", ports["imap"], timeout=10)
+        self.assertIn("STARTTLS", m.capabilities)
+        m.starttls(ssl_context=tls_context())
+        typ, _ = m.login(DEMO_USER, DEMO_PASSWORD)
+        self.assertEqual(typ, "OK")
+        self.assertEqual(m.logout()[0], "BYE")
+
+    def test_imaps_login(self):
+        m = imaplib.IMAP4_SSL("127.0.0.1", ports["imaps"],
+                              ssl_context=tls_context(), timeout=10)
+        self.assertEqual(m.login(DEMO_USER, DEMO_PASSWORD)[0], "OK")
+        m.logout()
+
+    def test_wrong_password(self):
+        m = imaplib.IMAP4_SSL("127.0.0.1", ports["imaps"],
+                              ssl_context=tls_context(), timeout=10)
+        with self.assertRaises(imaplib.IMAP4.error):
+            m.login(DEMO_USER, "wrong")
+        m.logout()
+
+    def test_list_create_rename_delete(self):
+        m = starttls_login()
+        typ, data = m.list()
+        self.assertEqual(typ, "OK")
+        names = b"\n".join(data)
+        for special in (b"\\Sent", b"\\Drafts", b"\\Trash", b"\\Junk",
+                        b"\\Archive"):
+            self.assertIn(special, names)
+        self.assertIn(b'"INBOX"', names)
+        name = "it-" + uuid.uuid4().hex[:8]
+        self.assertEqual(m.create(name + "/child")[0], "OK")
+        self.assertEqual(m.rename(name, name + "-new")[0], "NO")
+        self.assertEqual(m.create(name)[0], "OK")
+        self.assertEqual(m.rename(name, name + "-new")[0], "OK")
+        typ, data = m.list('""', name + "-new*")
+        self.assertEqual(len([d for d in data if d]), 2)
+        self.assertTrue(os.path.isdir(os.path.join(
+            server.maildir(), ".%s-new.child" % name, "cur")))
+        self.assertEqual(m.delete(name + "-new/child")[0], "OK")
+        self.assertEqual(m.delete(name + "-new")[0], "OK")
+        typ, data = m.list('""', name + "*")
+        self.assertEqual([d for d in data if d], [])
+        m.logout()
+
+    def test_select_delivered(self):
+        tok = uuid.uuid4().hex
+        m = starttls_login()
+        typ, data = m.select("INBOX")
+        self.assertEqual(typ, "OK")
+        before = int(data[0])
+        msg = ("From: <x@remote.example>\r\nTo: <%s>\r\nSubject: %s\r\n"
+               "\r\nbody\r\n" % (DEMO_USER, tok))
+        with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
+            s.sendmail("x@remote.example", [DEMO_USER], msg)
+        # NOOP announces the new message
+        typ, data = m.noop()
+        self.assertEqual(typ, "OK")
+        self.assertEqual(int(m.untagged_responses.get("EXISTS",
+                                                      [b"0"])[-1]),
+                         before + 1)
+        m.close()
+        typ, data = m.status("INBOX", "(MESSAGES UNSEEN)")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"MESSAGES %d" % (before + 1), data[0])
+        typ, data = m.select("INBOX", readonly=True)
+        self.assertEqual(int(data[0]), before + 1)
+        m.logout()
+
+
+if __name__ == "__main__":
+    if not os.access(imapd_path(), os.X_OK) or \
+            not os.access(tern_server.smtpd_path(), os.X_OK):
+        print("imapd or smtpd is not built; skipped")
+        sys.exit(77)
+    unittest.main()
