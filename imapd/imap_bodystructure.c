@@ -89,11 +89,14 @@ static int
 leaf_head(struct buf *out, const struct message_part *p)
 {
 	bool rfc822 = (p->flags & MESSAGE_PART_RFC822) != 0;
-	bool text = !rfc822 && (p->type == NULL || eq_ci(p->type, "text"));
+	bool text = !rfc822 && (p->flags & MESSAGE_PART_OVERFLOW) == 0 &&
+	    (p->type == NULL || eq_ci(p->type, "text"));
 	int r = 0;
 
 	r |= buf_putc(out, '(');
-	if (rfc822 && p->type == NULL)
+	if ((p->flags & MESSAGE_PART_OVERFLOW) != 0)
+		r |= buf_puts(out, "\"application\" \"octet-stream\"");
+	else if (rfc822 && p->type == NULL)
 		r |= buf_puts(out, "\"message\" \"rfc822\"");
 	else {
 		r |= imap_envelope_append_nstring(out, p->type != NULL ?

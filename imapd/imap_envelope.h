@@ -13,10 +13,16 @@
 #include "message.h"
 #include "tern.h"
 
-/* Append s as an IMAP nstring: NIL for NULL; a quoted string when it is
- * plain; else a literal {n}\r\n... (CR, LF, '"', '\\', 8-bit). NUL bytes
- * cannot occur (s is a C string). -1 when out is full. */
+/* Append s as an IMAP nstring: NIL for NULL; a quoted string (at most 4
+ * escaped '"' or '\\'); else a literal {n}\r\n... (CR, LF, 8-bit, more
+ * escapes), as Dovecot's imap_append_nstring(). -1 when out is full. */
 int imap_envelope_append_nstring(struct buf *out, const char *s);
+
+/* Append text meant for people (Subject, display names) as Dovecot's
+ * imap_append_string_for_humans(): runs of white space become one
+ * space, CR/LF and leading/trailing space go; a changed or 8-bit or
+ * quote-special string is sent as a literal. */
+int imap_envelope_append_human(struct buf *out, const char *s);
 
 /* Append "(" date subject from sender reply-to to cc bcc in-reply-to
  * message-id ")" for the header of part hdr (a message's root, or the

@@ -49,6 +49,10 @@ struct pctx {
 	struct message_field *tmpf;	/* fields_max slots, reused */
 	/* Body start marks of open parts live here, indexed by depth. */
 	struct mark *body0;
+	/* Where the text now scanned began (body, preamble or epilogue):
+	 * a boundary line's preceding line end belongs to the boundary
+	 * only when it lies inside this text (Dovecot). */
+	size_t region;
 };
 
 static int
@@ -322,22 +326,14 @@ parse_params(struct lex *x, struct arena *a, struct message_param **params_r,
 	struct buf b;
 
 	buf_init(&b, MESSAGE_VALUE_MAX);
+	/* The error recovery is Dovecot's (rfc2231_parse()): after any
+	 * error skip one byte and look for ";" again. */
 	while (x->p < x->end && nraw < MESSAGE_PARAMS_MAX) {
 		const char *ks, *ke, *st;
 		struct rawparam *r = &raw[nraw];
 
-		skip_cfws(x);
-		if (x->p >= x->end)
-			break;
 		if (*x->p != ';') {
-			/* garbage: skip to the next ';' */
-			while (x->p < x->end && *x->p != ';') {
-				if (*x->p == '"') {
-					buf_reset(&b);
-					lex_quoted(x, &b);
-				} else
-					x->p++;
-			}
+			x->p++;
 			continue;
 		}
 		x->p++;
@@ -347,20 +343,35 @@ parse_params(struct lex *x, struct arena *a, struct message_param **params_r,
 			x->p++;
 		ke = x->p;
 		skip_cfws(x);
-		if (ke == ks || x->p >= x->end || *x->p != '=')
+		if (x->p >= x->end)
+			break;
+		if (*x->p != '=') {
+			x->p++;
 			continue;
+		}
 		x->p++;
 		skip_cfws(x);
 		buf_reset(&b);
-		if (x->p < x->end && *x->p == '"')
+		if (x->p < x->end && *x->p == '"') {
+			const char *q = x->p + 1;
+
+			while (q < x->end && *q != '"')
+				q += *q == '\\' && q + 1 < x->end ? 2 : 1;
+			if (q >= x->end) {
+				x->p = x->end;	/* unterminated: dropped */
+				break;
+			}
 			lex_quoted(x, &b);
-		else {
+		} else if (x->p < x->end && *x->p == '=') {
+			/* name==?utf-8?b?...?= from broken senders */
+			while (x->p < x->end && *x->p != ';' && *x->p != ' ' &&
+			    *x->p != '\t' && *x->p != '\r' && *x->p != '\n')
+				(void)buf_putc(&b, *x->p++);
+		} else {
 			const char *vs = x->p;
 
 			while (x->p < x->end && is_token((unsigned char)*x->p))
 				x->p++;
-			if (x->p == vs)
-				continue;
 			(void)buf_append(&b, vs, (size_t)(x->p - vs));
 		}
 		memset(r, 0, sizeof(*r));
@@ -377,7 +388,9 @@ parse_params(struct lex *x, struct arena *a, struct message_param **params_r,
 					ok = false;
 				q++;
 			}
-			if (q < ke && *q == '*') {
+			if (q == st + 1 && q == ke)
+				r->extended = true;	/* "name*" */
+			else if (q < ke && *q == '*') {
 				r->extended = true;
 				q++;
 			}
@@ -493,7 +506,6 @@ parse_content_type(struct message_part *p, const struct message_field *f,
 
 	skip_cfws(&x);
 	type = lex_token(&x, a);
-	skip_cfws(&x);
 	if (type == NULL || x.p >= x.end || *x.p != '/')
 		return;
 	x.p++;
@@ -501,6 +513,7 @@ parse_content_type(struct message_part *p, const struct message_field *f,
 	sub = lex_token(&x, a);
 	if (sub == NULL)
 		return;
+	skip_cfws(&x);
 	p->type = type;
 	p->subtype = sub;
 	parse_params(&x, a, &p->params, &p->nparams);
@@ -715,6 +728,17 @@ classify(struct message_part *p)
 		p->flags |= MESSAGE_PART_TEXT;
 }
 
+/* A multipart or message/rfc822 part too deep to descend into: its body
+ * is one opaque part, shown as application/octet-stream (Dovecot). */
+static void
+overflow(struct pctx *c, struct message_part *p)
+{
+	p->flags &= ~(unsigned int)(MESSAGE_PART_MULTIPART |
+	    MESSAGE_PART_RFC822);
+	p->flags |= MESSAGE_PART_OVERFLOW;
+	c->m->overflow = true;
+}
+
 int
 message_parse(struct span in, const struct message_limits *limits,
 	struct arena *a, struct message **msg_r, const char **error_r)
@@ -757,21 +781,19 @@ message_parse(struct span in, const struct message_limits *limits,
 			parse_header(&c, cur, &ev);
 			classify(cur);
 			if (ev.k < 0 && (cur->flags & MESSAGE_PART_RFC822) != 0) {
-				if (cur->depth < c.depth_max &&
+				if (cur->depth + 1 < c.depth_max &&
 				    m->nparts < c.parts_max) {
 					cur = new_part(&c, cur);
 					continue;
 				}
-				cur->flags |= MESSAGE_PART_OVERFLOW;
-				m->overflow = true;
+				overflow(&c, cur);
 			}
 			if (ev.k < 0 && cur->boundary != NULL) {
 				size_t bl = strlen(cur->boundary);
 
-				if (cur->depth >= c.depth_max) {
-					cur->flags |= MESSAGE_PART_OVERFLOW;
-					m->overflow = true;
-				} else if (bl > 0 && bl <= MESSAGE_BOUNDARY_MAX) {
+				if (cur->depth + 1 >= c.depth_max)
+					overflow(&c, cur);
+				else if (bl > 0 && bl <= MESSAGE_BOUNDARY_MAX) {
 					c.stack[c.nb].s = cur->boundary;
 					c.stack[c.nb].len = bl;
 					c.stack[c.nb].part = cur;
@@ -779,6 +801,7 @@ message_parse(struct span in, const struct message_limits *limits,
 				}
 			}
 			in_header = false;
+			c.region = cur->body_start;
 		} else {
 			/* The body: lines until a boundary or the end. */
 			ev.k = -1;
@@ -793,8 +816,8 @@ message_parse(struct span in, const struct message_limits *limits,
 		}
 		{
 			struct message_part *target = c.stack[ev.k].part;
-			struct mark end = ev.at.off > c.body0[cur->depth].off ?
-			    ev.before : ev.at;
+			struct mark end = ev.at.off > c.region &&
+			    ev.at.off > c.body0[cur->depth].off ? ev.before : ev.at;
 
 			close_upto(&c, cur, target, end);
 			c.pos = ev.after;
@@ -802,6 +825,7 @@ message_parse(struct span in, const struct message_limits *limits,
 				c.nb = (unsigned int)ev.k;
 				cur = target;
 				in_header = false;
+				c.region = c.pos.off;
 			} else {
 				c.nb = (unsigned int)ev.k + 1;
 				cur = new_part(&c, target);

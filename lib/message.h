@@ -126,9 +126,13 @@ int message_parse(struct span in, const struct message_limits *limits,
 const struct message_field *message_field_find(const struct message_part *p,
 	const char *name);
 /* The value of a field unfolded (CR and LF removed, RFC 5322 2.2.3),
- * leading and trailing white space trimmed, NULs as 0x80 bytes; in a.
+ * leading white space trimmed, NULs as U+FFFD (as Dovecot); in a.
  * At most MESSAGE_VALUE_MAX bytes are used. Never NULL. */
 char *message_field_unfold(const struct message_field *f, struct arena *a);
+/* The value as Dovecot's full_value: leading white space of the first
+ * line skipped, folds (line ends) kept, NULs as U+FFFD; in a. ENVELOPE
+ * renders this, so that a folded Subject is sent the way Dovecot does. */
+char *message_field_raw(const struct message_field *f, struct arena *a);
 /* message_field_unfold() of the first field named name, or NULL. */
 char *message_header_get(const struct message_part *p, const char *name,
 	struct arena *a);

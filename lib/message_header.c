@@ -46,13 +46,13 @@ message_field_find(const struct message_part *p, const char *name)
 	return NULL;
 }
 
-/* Unfold sp into a new arena string: CR and LF dropped, NUL as 0x80,
- * leading and trailing white space trimmed. */
+/* Unfold sp into a new arena string: CR and LF dropped, NUL as U+FFFD
+ * (as Dovecot), leading white space trimmed. */
 static char *
 unfold(struct span sp, struct arena *a)
 {
 	size_t n = sp.len < MESSAGE_VALUE_MAX ? sp.len : MESSAGE_VALUE_MAX;
-	char *out = arena_alloc(a, n + 1);
+	char *out = arena_alloc_array(a, n + 1, 3);
 	size_t i, o = 0, s = 0;
 
 	while (s < n && (sp.p[s] == ' ' || sp.p[s] == '\t' ||
@@ -63,10 +63,12 @@ unfold(struct span sp, struct arena *a)
 
 		if (ch == '\r' || ch == '\n')
 			continue;
-		out[o++] = ch == '\0' ? (char)0x80 : ch;
+		if (ch == '\0') {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else
+			out[o++] = ch;
 	}
-	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
-		o--;
 	out[o] = '\0';
 	return out;
 }
@@ -75,6 +77,27 @@ char *
 message_field_unfold(const struct message_field *f, struct arena *a)
 {
 	return unfold(f->value, a);
+}
+
+char *
+message_field_raw(const struct message_field *f, struct arena *a)
+{
+	size_t n = f->value.len < MESSAGE_VALUE_MAX ? f->value.len :
+	    MESSAGE_VALUE_MAX;
+	char *out = arena_alloc_array(a, n + 1, 3);
+	size_t i = 0, o = 0;
+
+	while (i < n && (f->value.p[i] == ' ' || f->value.p[i] == '\t'))
+		i++;
+	for (; i < n; i++) {
+		if (f->value.p[i] == '\0') {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else
+			out[o++] = f->value.p[i];
+	}
+	out[o] = '\0';
+	return out;
 }
 
 char *

@@ -104,8 +104,22 @@ START_TEST(test_corpus)
 	    &error), 0);
 	buf_init(&out, 0);
 	fetch_line(m, a, &out);
+	if (strcmp(buf_str(&out), expected) != 0 &&
+	    getenv("MESSAGE_TEST_DUMP") != NULL) {
+		/* MESSAGE_TEST_DUMP=dir keeps what we got, for diff(1) */
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s.got",
+		    getenv("MESSAGE_TEST_DUMP"), name);
+		f = fopen(path, "wb");
+		if (f != NULL) {
+			fwrite(out.data, 1, out.len, f);
+			fclose(f);
+		}
+	}
 	ck_assert_msg(strcmp(buf_str(&out), expected) == 0,
-	    "%s:\n got: %s\nwant: %s", name, buf_str(&out), expected);
+	    "%s: FETCH line differs", name);
 	buf_clear(&out);
 	arena_free(&a);
 	free(data);
