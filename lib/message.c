@@ -111,9 +111,13 @@ find_boundary(struct pctx *c, struct event *ev)
 	int best = -1;
 
 	ev->k = -1;
-	if (c->nb == 0 || c->len - L < 2 || p[0] != '-' || p[1] != '-' ||
-	    c->m->nparts >= c->parts_max)
+	if (c->nb == 0 || c->len - L < 2 || p[0] != '-' || p[1] != '-')
 		return false;
+	if (c->m->nparts >= c->parts_max) {
+		/* no more parts: boundaries are text now (Dovecot) */
+		c->m->overflow = true;
+		return false;
+	}
 	lf = memchr(p, '\n', c->len - L);
 	n = (lf != NULL ? (size_t)(lf - p) : c->len - L) - 2;
 	if (lf != NULL && n > 0 && p[2 + n - 1] == '\r')
@@ -981,8 +985,10 @@ message_part_decode(const struct message *m, const struct message_part *p,
 		for (i = 0; i < len; i++) {
 			int v = b64v((unsigned char)d[i]);
 
+			if (d[i] == '=')
+				break;		/* padding: the end */
 			if (v < 0)
-				continue;	/* line ends, padding, junk */
+				continue;	/* line ends, junk */
 			acc = (acc << 6) | (uint32_t)v;
 			bits += 6;
 			if (bits >= 8) {

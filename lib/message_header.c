@@ -392,220 +392,382 @@ message_decode_words(struct span in, struct arena *a)
 
 /* ---- RFC 5322 address lists ---- */
 
+/*
+ * The address parser follows the error recovery of Dovecot's
+ * message-address.c (so that ENVELOPE matches on broken input), on our
+ * own lexer: every function returns 1 when input remains, 0 at its end
+ * and -1 on a syntax error, and skips trailing CFWS.
+ */
 struct alex {
 	const char *p, *end;
-	struct buf name;	/* display name being built */
-	struct buf local;	/* the same words as a local part */
-	struct buf comment;	/* the last comment's text */
+	struct buf str;		/* the word(s) being parsed */
+	struct buf comment;	/* the text of the last comment */
+	struct arena *a;
+	struct message_addr cur;	/* the address being built */
+	struct message_addr *list, **tail;
+	unsigned int n;
 };
-
-static bool
-a_special(int ch)
-{
-	return strchr("()<>[]:;@\\,.\"", ch) != NULL;
-}
 
 static bool
 a_atext(int ch)
 {
-	return ch > ' ' && ch != 0x7f && !a_special(ch);
+	/* RFC 5322 3.2.3 atext; 8-bit too (RFC 6532 3.2) */
+	return ch > ' ' && ch != 0x7f && strchr("()<>[]:;@\\,.\"", ch) == NULL;
 }
 
-/* Skip white space and comments; the last comment's text goes to
- * x->comment. true when anything was skipped. */
-static bool
+static int
+a_more(const struct alex *x)
+{
+	return x->p < x->end ? 1 : 0;
+}
+
+/* At '(': a comment, nested by a counter; its text to x->comment. */
+static int
+a_comment(struct alex *x)
+{
+	unsigned int depth = 1;
+
+	buf_reset(&x->comment);
+	for (x->p++; x->p < x->end; x->p++) {
+		char ch = *x->p;
+
+		if (ch == '\\') {
+			if (++x->p >= x->end)
+				break;
+			ch = *x->p;
+		} else if (ch == '(')
+			depth++;
+		else if (ch == ')' && --depth == 0) {
+			x->p++;
+			return a_more(x);
+		}
+		if (ch != '\r' && ch != '\n')
+			(void)buf_putc(&x->comment, ch);
+	}
+	buf_reset(&x->comment);	/* unterminated: no text */
+	return -1;
+}
+
+static int
 a_cfws(struct alex *x)
 {
-	const char *start = x->p;
-	unsigned int depth;
+	while (x->p < x->end) {
+		char ch = *x->p;
 
-	for (;;) {
-		while (x->p < x->end && (*x->p == ' ' || *x->p == '\t' ||
-		    *x->p == '\r' || *x->p == '\n'))
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
 			x->p++;
-		if (x->p >= x->end || *x->p != '(')
-			break;
-		buf_reset(&x->comment);
-		depth = 0;
-		for (; x->p < x->end; x->p++) {
-			if (*x->p == '\\' && x->p + 1 < x->end) {
-				x->p++;
-				(void)buf_putc(&x->comment, *x->p);
-				continue;
-			}
-			if (*x->p == '(' && depth++ == 0)
-				continue;
-			if (*x->p == ')' && --depth == 0) {
-				x->p++;
-				break;
-			}
-			if (*x->p != '\r' && *x->p != '\n')
-				(void)buf_putc(&x->comment, *x->p);
-		}
-	}
-	return x->p > start;
-}
-
-/* A quoted string's content (unescaped) appended to the name and the
- * local part. */
-static void
-a_quoted(struct alex *x)
-{
-	x->p++;
-	while (x->p < x->end && *x->p != '"') {
-		if (*x->p == '\\' && x->p + 1 < x->end)
-			x->p++;
-		if (*x->p != '\r' && *x->p != '\n') {
-			(void)buf_putc(&x->name, *x->p);
-			(void)buf_putc(&x->local, *x->p);
-		}
-		x->p++;
-	}
-	if (x->p < x->end)
-		x->p++;
-}
-
-/*
- * A phrase (obs-phrase: words and dots) into x->name with single spaces
- * where the input had white space, and into x->local as a local part.
- * Stops at a special other than '.' and '"'. true if any word was read.
- */
-static bool
-a_phrase(struct alex *x)
-{
-	bool any = false, sp;
-
-	buf_reset(&x->name);
-	buf_reset(&x->local);
-	for (;;) {
-		sp = a_cfws(x);
-		if (x->p >= x->end)
-			break;
-		if (*x->p != '"' && *x->p != '.' &&
-		    !a_atext((unsigned char)*x->p))
-			break;
-		if (sp && x->name.len > 0)
-			(void)buf_putc(&x->name, ' ');
-		any = true;
-		if (*x->p == '"') {
-			a_quoted(x);
-			continue;
-		}
-		if (*x->p == '.') {
-			(void)buf_putc(&x->name, '.');
-			(void)buf_putc(&x->local, '.');
-			x->p++;
-			continue;
-		}
-		while (x->p < x->end && a_atext((unsigned char)*x->p)) {
-			(void)buf_putc(&x->name, *x->p);
-			(void)buf_putc(&x->local, *x->p);
-			x->p++;
-		}
-	}
-	return any;
-}
-
-/* A domain (dot-atom, obs-domain with CFWS, or a domain literal) into b. */
-static void
-a_domain(struct alex *x, struct buf *b)
-{
-	bool want_dot = false;
-
-	for (;;) {
-		a_cfws(x);
-		if (x->p >= x->end)
-			break;
-		if (*x->p == '.') {
-			(void)buf_putc(b, '.');
-			x->p++;
-			want_dot = false;
-			continue;
-		}
-		if (want_dot)
-			break;
-		if (*x->p == '[') {
-			while (x->p < x->end && *x->p != ']') {
-				if (*x->p != '\r' && *x->p != '\n')
-					(void)buf_putc(b, *x->p);
-				x->p++;
-			}
-			if (x->p < x->end) {
-				(void)buf_putc(b, ']');
-				x->p++;
-			}
-		} else if (a_atext((unsigned char)*x->p)) {
-			while (x->p < x->end && a_atext((unsigned char)*x->p))
-				(void)buf_putc(b, *x->p++);
+		else if (ch == '(') {
+			if (a_comment(x) < 0)
+				return -1;
 		} else
 			break;
-		want_dot = true;
 	}
+	return a_more(x);
+}
+
+/* At '"': the content, unescaped, folds removed. */
+static int
+a_quoted(struct alex *x, struct buf *b)
+{
+	for (x->p++; x->p < x->end; x->p++) {
+		char ch = *x->p;
+
+		if (ch == '"') {
+			x->p++;
+			return a_cfws(x);
+		}
+		if (ch == '\\') {
+			if (++x->p >= x->end)
+				break;
+			ch = *x->p;
+		} else if (ch == '\r' || ch == '\n')
+			continue;
+		(void)buf_putc(b, ch);
+	}
+	return -1;
+}
+
+/* atext and '.' (obs-phrase); may be empty. */
+static int
+a_atom_or_dot(struct alex *x, struct buf *b)
+{
+	while (x->p < x->end && (a_atext((unsigned char)*x->p) ||
+	    *x->p == '.'))
+		(void)buf_putc(b, *x->p++);
+	return x->p < x->end ? a_cfws(x) : 0;
+}
+
+/* phrase = 1*word / obs-phrase, words joined by one space. */
+static int
+a_phrase(struct alex *x, struct buf *b)
+{
+	int ret;
+
+	if (x->p >= x->end)
+		return 0;
+	if (*x->p == '.')
+		return -1;
+	for (;;) {
+		ret = *x->p == '"' ? a_quoted(x, b) : a_atom_or_dot(x, b);
+		if (ret <= 0)
+			return ret;
+		if (!a_atext((unsigned char)*x->p) && *x->p != '"' &&
+		    *x->p != '.')
+			break;
+		(void)buf_putc(b, ' ');
+	}
+	return a_cfws(x);
+}
+
+/* dot-atom with CFWS around the dots (obs-local-part, obs-domain). */
+static int
+a_dot_atom(struct alex *x, struct buf *b)
+{
+	int ret;
+
+	if (x->p >= x->end || !a_atext((unsigned char)*x->p))
+		return -1;
+	for (;;) {
+		while (x->p < x->end && a_atext((unsigned char)*x->p))
+			(void)buf_putc(b, *x->p++);
+		if ((ret = a_cfws(x)) <= 0)
+			return ret;
+		if (*x->p != '.')
+			return 1;
+		x->p++;
+		(void)buf_putc(b, '.');
+		if ((ret = a_cfws(x)) <= 0)
+			return ret;
+	}
+}
+
+/* At '@': domain = dot-atom / domain-literal, into b. */
+static int
+a_domain(struct alex *x, struct buf *b)
+{
+	x->p++;
+	if (a_cfws(x) <= 0)
+		return -1;
+	if (*x->p != '[')
+		return a_dot_atom(x, b);
+	while (x->p < x->end && *x->p != ']') {
+		if (*x->p == '\\' && x->p + 1 < x->end)
+			x->p++;
+		if (*x->p != '\r' && *x->p != '\n')
+			(void)buf_putc(b, *x->p);
+		x->p++;
+	}
+	if (x->p >= x->end)
+		return -1;
+	(void)buf_putc(b, ']');
+	x->p++;
+	return a_cfws(x);
 }
 
 static const char *
-bufdup(struct arena *a, const struct buf *b)
+a_dup(struct alex *x, const struct buf *b)
 {
-	return arena_strndup(a, buf_str(b), b->len);
+	return arena_strndup(x->a, buf_str(b), b->len);
 }
 
-static struct message_addr *
-a_add(struct arena *a, struct message_addr ***tail_r, unsigned int *n)
-{
-	struct message_addr *ad = arena_alloc(a, sizeof(*ad));
-
-	**tail_r = ad;
-	*tail_r = &ad->next;
-	(*n)++;
-	return ad;
-}
-
-/* "<" [obs-route] addr-spec ">" at x->p == '<'. */
 static void
-a_angle(struct alex *x, struct arena *a, struct message_addr *ad)
+a_add(struct alex *x)
 {
-	struct buf b;
+	struct message_addr *ad = arena_alloc(x->a, sizeof(*ad));
 
-	buf_init(&b, MESSAGE_VALUE_MAX);
+	*ad = x->cur;
+	memset(&x->cur, 0, sizeof(x->cur));
+	*x->tail = ad;
+	x->tail = &ad->next;
+	x->n++;
+}
+
+static void
+a_add_fixed(struct alex *x)
+{
+	if (x->cur.mailbox == NULL)
+		x->cur.mailbox = "MISSING_MAILBOX";
+	if (x->cur.domain == NULL || *x->cur.domain == '\0')
+		x->cur.domain = "MISSING_DOMAIN";
+	a_add(x);
+}
+
+static int
+a_local_part(struct alex *x)
+{
+	int ret;
+
+	buf_reset(&x->str);
+	ret = *x->p == '"' ? a_quoted(x, &x->str) : a_dot_atom(x, &x->str);
+	if (ret < 0)
+		return -1;
+	x->cur.mailbox = a_dup(x, &x->str);
+	return ret;
+}
+
+static int
+a_domain_field(struct alex *x)
+{
+	int ret;
+
+	buf_reset(&x->str);
+	if ((ret = a_domain(x, &x->str)) < 0)
+		return -1;
+	x->cur.domain = a_dup(x, &x->str);
+	return ret;
+}
+
+/* "<" [obs-route ":"] [local-part ["@" domain]] ">" */
+static int
+a_angle(struct alex *x)
+{
 	x->p++;
-	a_cfws(x);
-	if (x->p < x->end && (*x->p == '@' || *x->p == ',')) {
-		/* obs-route = obs-domain-list ":" (RFC 5322 4.4) */
-		for (;;) {
-			a_cfws(x);
-			if (x->p < x->end && *x->p == ',') {
-				if (b.len > 0)
-					(void)buf_putc(&b, ',');
-				x->p++;
-				continue;
-			}
-			if (x->p >= x->end || *x->p != '@')
+	if (a_cfws(x) <= 0)
+		return -1;
+	if (*x->p == '@') {
+		int ret = 1;
+
+		/* obs-domain-list = "@" domain *(*(CFWS / ",") "@" domain) */
+		buf_reset(&x->str);
+		while (x->p < x->end && *x->p == '@') {
+			if (x->str.len > 0)
+				(void)buf_putc(&x->str, ',');
+			(void)buf_putc(&x->str, '@');
+			if ((ret = a_domain(x, &x->str)) <= 0)
 				break;
-			(void)buf_putc(&b, '@');
-			x->p++;
-			a_domain(x, &b);
+			while (a_cfws(x) > 0 && *x->p == ',')
+				x->p++;
 		}
-		if (x->p < x->end && *x->p == ':') {
+		if (ret > 0 && x->p < x->end)
+			x->cur.route = a_dup(x, &x->str);
+		if (ret > 0 && x->p < x->end && *x->p == ':')
 			x->p++;
-			ad->route = bufdup(a, &b);
-		} else
-			ad->route = "INVALID_ROUTE";
+		else {
+			x->cur.route = "INVALID_ROUTE";
+			if (x->p >= x->end)
+				return -1;
+		}
+		if (a_cfws(x) <= 0)
+			return -1;
 	}
-	(void)a_phrase(x);
-	if (x->local.len > 0)
-		ad->mailbox = bufdup(a, &x->local);
-	if (x->p < x->end && *x->p == '@') {
-		x->p++;
-		buf_reset(&b);
-		a_domain(x, &b);
-		if (b.len > 0)
-			ad->domain = bufdup(a, &b);
+	if (*x->p != '>') {
+		if (a_local_part(x) <= 0)
+			return -1;
+		if (*x->p == '@' && a_domain_field(x) <= 0)
+			return -1;
 	}
-	while (x->p < x->end && *x->p != '>')
-		x->p++;
-	if (x->p < x->end)
-		x->p++;
-	buf_clear(&b);
+	if (*x->p != '>')
+		return -1;
+	x->p++;
+	return a_cfws(x);
+}
+
+static int
+a_name_addr(struct alex *x)
+{
+	buf_reset(&x->str);
+	if (a_phrase(x, &x->str) <= 0 || *x->p != '<')
+		return -1;
+	x->cur.name = x->str.len > 0 ? a_dup(x, &x->str) : NULL;
+	if (a_angle(x) < 0)
+		x->cur.domain = "SYNTAX_ERROR";
+	return a_more(x);
+}
+
+static int
+a_addr_spec(struct alex *x, bool *invalid)
+{
+	bool quoted = *x->p == '"', domain_tried = false;
+	int ret, ret2;
+
+	buf_reset(&x->comment);
+	ret = a_local_part(x);
+	if (ret <= 0)
+		*invalid = true;
+	if (ret != 0 && x->p < x->end && *x->p == '@') {
+		domain_tried = true;
+		ret2 = a_domain_field(x);
+		if (ret2 <= 0)
+			ret = ret2;
+	}
+	if (x->comment.len > 0)
+		x->cur.name = a_dup(x, &x->comment);
+	else if (!domain_tried) {
+		/* A lone word is a mailbox; more words make a name. */
+		size_t before;
+
+		(void)buf_putc(&x->str, ' ');
+		before = x->str.len;
+		(void)a_phrase(x, &x->str);
+		if (x->str.len != before) {
+			x->cur.mailbox = NULL;
+			x->cur.name = a_dup(x, &x->str);
+		} else if (!quoted)
+			x->cur.domain = "";
+		*invalid = true;
+		ret = -1;
+	}
+	return ret;
+}
+
+static int
+a_mailbox(struct alex *x)
+{
+	const char *start = x->p;
+	bool invalid = false;
+	int ret;
+
+	if ((ret = a_name_addr(x)) < 0) {
+		x->p = start;
+		memset(&x->cur, 0, sizeof(x->cur));
+		ret = a_addr_spec(x, &invalid);
+		if (invalid && x->cur.name == NULL && x->cur.mailbox != NULL &&
+		    x->cur.domain == NULL) {
+			x->cur.name = x->cur.mailbox;
+			x->cur.mailbox = NULL;
+		}
+	}
+	a_add_fixed(x);
+	return ret;
+}
+
+static int
+a_group(struct alex *x)
+{
+	int ret;
+
+	buf_reset(&x->str);
+	if (a_phrase(x, &x->str) <= 0 || *x->p != ':')
+		return -1;
+	x->p++;
+	ret = a_cfws(x);
+	x->cur.group_start = true;
+	x->cur.mailbox = a_dup(x, &x->str);
+	a_add(x);
+	if (ret > 0 && *x->p != ';') {
+		while (x->n + 2 < MESSAGE_ADDRS_MAX) {
+			(void)a_mailbox(x);
+			if (x->p >= x->end || *x->p != ',')
+				break;
+			x->p++;
+			if (a_cfws(x) <= 0) {
+				ret = -1;
+				break;
+			}
+		}
+	}
+	if (ret >= 0) {
+		if (x->p >= x->end || *x->p != ';')
+			ret = -1;
+		else {
+			x->p++;
+			ret = a_cfws(x);
+		}
+	}
+	memset(&x->cur, 0, sizeof(x->cur));
+	x->cur.group_end = true;
+	a_add(x);
+	return ret == 0 ? 0 : 1;
 }
 
 void
@@ -613,98 +775,39 @@ message_addr_parse(struct span in, struct arena *a,
 	struct message_addr **list_r)
 {
 	struct alex x;
-	struct message_addr *list = NULL, **tail = &list, *ad;
-	unsigned int n = 0;
-	bool in_group = false;
+	int ret;
 
+	memset(&x, 0, sizeof(x));
 	x.p = in.p;
 	x.end = in.p + (in.len < MESSAGE_VALUE_MAX ? in.len :
 	    MESSAGE_VALUE_MAX);
-	buf_init(&x.name, MESSAGE_VALUE_MAX);
-	buf_init(&x.local, MESSAGE_VALUE_MAX);
+	x.a = a;
+	x.tail = &x.list;
+	buf_init(&x.str, MESSAGE_VALUE_MAX);
 	buf_init(&x.comment, MESSAGE_VALUE_MAX);
-	while (x.p < x.end && n + 1 < MESSAGE_ADDRS_MAX) {
-		const char *start;
-		bool had;
+	if (a_cfws(&x) > 0) {
+		while (x.n + 2 < MESSAGE_ADDRS_MAX) {
+			const char *start = x.p;
 
-		a_cfws(&x);
-		if (x.p >= x.end)
-			break;
-		if (*x.p == ',') {
-			x.p++;
-			continue;
-		}
-		if (*x.p == ';') {
-			x.p++;
-			if (in_group) {
-				ad = a_add(a, &tail, &n);
-				ad->group_end = true;
-				in_group = false;
+			memset(&x.cur, 0, sizeof(x.cur));
+			if ((ret = a_group(&x)) < 0) {
+				x.p = start;
+				memset(&x.cur, 0, sizeof(x.cur));
+				ret = a_mailbox(&x);
 			}
-			continue;
-		}
-		start = x.p;
-		buf_reset(&x.comment);
-		had = a_phrase(&x);
-		if (x.p < x.end && *x.p == ':' && had && !in_group) {
+			if (ret == 0 || x.p >= x.end || *x.p != ',')
+				break;
 			x.p++;
-			ad = a_add(a, &tail, &n);
-			ad->group_start = true;
-			ad->mailbox = bufdup(a, &x.name);
-			in_group = true;
-			continue;
-		}
-		if (x.p < x.end && *x.p == '<') {
-			ad = a_add(a, &tail, &n);
-			if (had && x.name.len > 0)
-				ad->name = bufdup(a, &x.name);
-			a_angle(&x, a, ad);
-		} else if (x.p < x.end && *x.p == '@') {
-			struct buf b;
-
-			ad = a_add(a, &tail, &n);
-			if (x.local.len > 0)
-				ad->mailbox = bufdup(a, &x.local);
-			x.p++;
-			buf_init(&b, MESSAGE_VALUE_MAX);
-			buf_reset(&x.comment);
-			a_domain(&x, &b);
-			if (b.len > 0)
-				ad->domain = bufdup(a, &b);
-			buf_clear(&b);
-			a_cfws(&x);
-			if (x.comment.len > 0)
-				ad->name = bufdup(a, &x.comment);
-		} else if (had) {
-			ad = a_add(a, &tail, &n);
-			ad->mailbox = bufdup(a, &x.local);
-		} else
-			ad = NULL;
-		if (ad != NULL) {
-			if (ad->mailbox == NULL)
-				ad->mailbox = "MISSING_MAILBOX";
-			if (ad->domain == NULL)
-				ad->domain = "MISSING_DOMAIN";
-		}
-		/* Skip junk up to the next ',' or ';'. */
-		if (x.p == start)
-			x.p++;
-		while (x.p < x.end && *x.p != ',' && *x.p != ';') {
-			if (*x.p == '"') {
-				buf_reset(&x.name);
-				a_quoted(&x);
-			} else if (*x.p == '(')
-				a_cfws(&x);
-			else
-				x.p++;
+			if ((ret = a_cfws(&x)) <= 0) {
+				if (ret < 0) {
+					memset(&x.cur, 0, sizeof(x.cur));
+					a_add_fixed(&x);
+				}
+				break;
+			}
 		}
 	}
-	if (in_group) {
-		ad = a_add(a, &tail, &n);
-		ad->group_end = true;
-	}
-	buf_clear(&x.name);
-	buf_clear(&x.local);
+	buf_clear(&x.str);
 	buf_clear(&x.comment);
-	*list_r = list;
+	*list_r = x.list;
 }
