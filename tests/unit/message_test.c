@@ -220,6 +220,45 @@ START_TEST(test_decode_words)
 }
 END_TEST
 
+/* Every prefix of every RFC 2047 case decodes to valid UTF-8 (cut
+ * encoded words stay as sent), and every prefix of every address case
+ * gives a list ENVELOPE can render. */
+static bool
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != 0) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 :
+		    (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		size_t k;
+
+		if (n == 0)
+			return false;
+		for (k = 1; k < n; k++) {
+			if ((p[k] & 0xc0) != 0x80)
+				return false;
+		}
+		p += n;
+	}
+	return true;
+}
+
+START_TEST(test_words_prefixes)
+{
+	const char *in = words_cases[_i].in;
+	size_t cut, len = strlen(in);
+	struct arena *a = arena_new(0);
+
+	for (cut = 0; cut <= len; cut++) {
+		char *out = message_decode_words(span_make(in, cut), a);
+
+		ck_assert_msg(utf8_valid(out), "%s cut at %zu", in, cut);
+	}
+	arena_free(&a);
+}
+END_TEST
+
 /* Address lists: the expectations are Dovecot 2.3.19's ENVELOPE. */
 static const struct {
 	const char *in, *out;
@@ -271,6 +310,26 @@ START_TEST(test_addr_parse)
 	message_addr_parse(span_str(addr_cases[_i].in), a, &list);
 	ck_assert_int_eq(imap_envelope_write_addrs(list, &out), 0);
 	ck_assert_str_eq(buf_str(&out), addr_cases[_i].out);
+	buf_clear(&out);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_addr_prefixes)
+{
+	const char *in = addr_cases[_i].in;
+	size_t cut, len = strlen(in);
+	struct arena *a = arena_new(0);
+	struct message_addr *list;
+	struct buf out;
+
+	buf_init(&out, 0);
+	for (cut = 0; cut <= len; cut++) {
+		buf_reset(&out);
+		message_addr_parse(span_make(in, cut), a, &list);
+		ck_assert_int_eq(imap_envelope_write_addrs(list, &out), 0);
+		ck_assert(out.len >= 3);
+	}
 	buf_clear(&out);
 	arena_free(&a);
 }
@@ -513,6 +572,10 @@ message_suite(void)
 	tcase_add_loop_test(tc, test_decode_words, 0,
 	    (int)N_ELEMENTS(words_cases));
 	tcase_add_loop_test(tc, test_addr_parse, 0,
+	    (int)N_ELEMENTS(addr_cases));
+	tcase_add_loop_test(tc, test_words_prefixes, 0,
+	    (int)N_ELEMENTS(words_cases));
+	tcase_add_loop_test(tc, test_addr_prefixes, 0,
 	    (int)N_ELEMENTS(addr_cases));
 	tcase_add_test(tc, test_addr_limit);
 	tcase_add_test(tc, test_header_access);
