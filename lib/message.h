@@ -19,9 +19,10 @@
 #include "buf.h"
 #include "tern.h"
 
-/* Nesting of multipart and message/rfc822 levels under the root; deeper
- * parts are not descended into (their body is one opaque part). No RFC
- * limit; Dovecot's default (CVE-2020-12100). */
+/* Levels of nested parts, the root being level 1: a multipart or
+ * message/rfc822 part on the last level is not descended into (its body
+ * is one opaque part, shown as application/octet-stream). No RFC limit;
+ * Dovecot's default and behaviour (CVE-2020-12100). */
 #define MESSAGE_DEPTH_MAX 100
 /* Parts per message; after that no boundary is recognised (Dovecot). */
 #define MESSAGE_PARTS_MAX 10000
@@ -76,8 +77,7 @@ enum message_part_flags {
 	MESSAGE_PART_MULTIPART = 1 << 0, /* multipart/ *: children are parts */
 	MESSAGE_PART_RFC822 = 1 << 1,	/* message/rfc822: one child message */
 	MESSAGE_PART_TEXT = 1 << 2,	/* text/ * or no Content-Type */
-	MESSAGE_PART_OVERFLOW = 1 << 3,	/* a limit stopped parsing inside */
-	MESSAGE_PART_NUL = 1 << 4,	/* header or body holds a NUL byte */
+	MESSAGE_PART_OVERFLOW = 1 << 3,	/* too deep: not descended into */
 };
 
 struct message_part {
