@@ -51,9 +51,3 @@ cmd_expunge(struct imap_cmd *c)
 {
 	todo(c);
 }
-
-void
-cmd_idle(struct imap_cmd *c)
-{
-	todo(c);
-}
