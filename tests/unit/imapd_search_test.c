@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "search.h"
 #include "search_parse.h"
 #include "buf.h"
 #include "str.h"
@@ -293,6 +294,51 @@ START_TEST(test_dates)
 }
 END_TEST
 
+static const struct {
+	const char *in;
+	int32_t day;		/* INT32_MIN: refused */
+} sent_dates[] = {
+	{ "Tue, 1 Feb 1994 10:00:00 +0000", 8797 },
+	{ "1 Feb 1994 23:59 -1200", 8797 },
+	{ "  Thu,  01 Jan 1970 00:00:00 GMT", 0 },
+	{ "1 Mar 24 08:00 GMT", 19783 },
+	{ "1 Mar 99 08:00 GMT", 10651 },
+	{ "1 March 2024", 19783 },
+	{ "01-Mar-2024", 19783 },
+	{ "", INT32_MIN },
+	{ "Tue, Feb 1 1994", INT32_MIN },
+	{ "1 Foo 1994", INT32_MIN },
+	{ "1 Feb", INT32_MIN },
+	{ "32 Feb 1994", INT32_MIN },
+};
+
+START_TEST(test_sent_date)
+{
+	int32_t d = INT32_MIN;
+	int ret = search_parse_rfc5322_date(sent_dates[_i].in, &d);
+
+	if (sent_dates[_i].day == INT32_MIN) {
+		ck_assert_msg(ret == -1, "accepted %s", sent_dates[_i].in);
+		return;
+	}
+	ck_assert_msg(ret == 0, "refused %s", sent_dates[_i].in);
+	ck_assert_int_eq(d, sent_dates[_i].day);
+}
+END_TEST
+
+START_TEST(test_contains)
+{
+	ck_assert(search_contains(span_str("Hello World"), span_str("lo w")));
+	ck_assert(search_contains(span_str("HELLO"), span_str("hello")));
+	ck_assert(search_contains(span_str("x"), span_str("")));
+	ck_assert(search_contains(span_str("aab"), span_str("ab")));
+	ck_assert(!search_contains(span_str("hell"), span_str("hello")));
+	ck_assert(!search_contains(span_str(""), span_str("a")));
+	ck_assert(search_contains(span_str("Gr\xc3\xbc\xc3\x9f" "e"),
+	    span_str("\xc3\xbc\xc3\x9f")));
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -306,6 +352,10 @@ suite(void)
 	tcase_add_test(tc, test_costs);
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_dates);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("match");
+	tcase_add_loop_test(tc, test_sent_date, 0, N_ELEMENTS(sent_dates));
+	tcase_add_test(tc, test_contains);
 	suite_add_tcase(s, tc);
 	return s;
 }
