@@ -17,19 +17,7 @@ todo(struct imap_cmd *c)
 }
 
 void
-cmd_append(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
 cmd_fetch(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
-cmd_store(struct imap_cmd *c)
 {
 	todo(c);
 }
@@ -48,12 +36,6 @@ cmd_copy(struct imap_cmd *c)
 
 void
 cmd_move(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
-cmd_expunge(struct imap_cmd *c)
 {
 	todo(c);
 }

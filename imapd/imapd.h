@@ -55,6 +55,7 @@ enum imap_counter {
 
 struct mailbox_view;
 struct imap_command;
+struct append_state;
 
 struct imap_session {
 	const struct tern_config *cfg;
@@ -73,6 +74,7 @@ struct imap_session {
 	unsigned enabled;		/* enum imap_enabled */
 	struct imap_reader reader;
 	struct mailbox_view *view;	/* selected mailbox, or NULL */
+	struct append_state *append;	/* cmd_append.c's reader hook */
 	unsigned counts[IMAP_COUNT_N];
 	const char *preauth;		/* --preauth USER (tests) */
 	bool logout;
@@ -127,6 +129,12 @@ int imap_cmd_mailbox(struct imap_cmd *c, const struct imap_arg *arg,
 /* Append the wire form of an internal name, quoted, to out. */
 int imap_append_mailbox(const struct imap_session *s, struct buf *out,
 	const char *name);
+
+/* APPEND streams message literals into the target's tmp/ through the
+ * reader hook (cmd_append.c): installed by imap_session_init, and
+ * cleared (unfinished deliveries unlinked) by imap_session_clear. */
+void imap_append_hook_install(struct imap_session *s);
+void imap_append_hook_clear(struct imap_session *s);
 
 /* Handlers (commands.c points at them). Each ends with exactly one of
  * imap_ok/imap_no/imap_bad (reply.h). */

@@ -121,11 +121,13 @@ imap_session_init(struct imap_session *s, const struct tern_config *cfg,
 	lim.mem_max = IMAP_LITERAL_MEM_MAX;
 	lim.literals_max = IMAP_LITERALS_MAX;
 	imap_reader_init(&s->reader, stream, &lim);
+	imap_append_hook_install(s);
 }
 
 void
 imap_session_clear(struct imap_session *s)
 {
+	imap_append_hook_clear(s);
 	mailbox_view_free(&s->view);
 	imap_reader_clear(&s->reader);
 	arena_free(&s->cmd_arena);

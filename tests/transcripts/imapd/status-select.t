@@ -58,5 +58,5 @@ S: 15 OK Close completed
 C: 16 APPEND INBOX {3}
 S: + Ready
 C: abc
-S: 16 NO [CANNOT] APPEND is not implemented yet
+S~ 16 OK \[APPENDUID [0-9]+ 1\] Append completed
 ! close
