@@ -7,18 +7,9 @@
  * the loop and never inside a handler.
  *
  * Processes: with prefork 0 each connection gets a child forked for it.
- * With prefork N the master keeps N idle workers ready (Postfix's smtpd
- * with max_use): it still accepts every connection itself, so the limits
- * are counted in one place, and hands the socket and the client's address
- * to an idle worker over that worker's AF_UNIX SOCK_SEQPACKET socketpair
- * (SCM_RIGHTS). The worker runs the session, then writes one "done" byte
- * back. With no idle worker the accept forks a new one with the
- * connection (bursts are served at once); idle workers beyond N are
- * retired after SERVER_IDLE_TIMEOUT_MS. A worker exits when the master
- * closes its end: after max_use sessions, after a reload, on SIGTERM. The
- * master forks replacements after the accepts of each loop turn. A worker
- * that dies mid-session loses that session only; reaping it frees its
- * slot.
+ * With prefork N the master hands each connection to a pre-forked worker
+ * (lib/server_pool.c). A child or worker that dies is reaped here, which
+ * frees its slot.
  *
  * Limits: a connection over max_sessions or max_sessions_per_ip still gets
  * a session, with refuse_reason set, so the daemon can say its protocol's
@@ -52,7 +43,7 @@
 
 #include "clock.h"
 #include "log.h"
-#include "server.h"
+#include "server_private.h"
 #include "str.h"
 #include "xmalloc.h"
 #include "tern.h"
@@ -60,8 +51,6 @@
 /* listen(2) backlog: DESIGN.md asks for at least 128; Linux caps it at
  * net.core.somaxconn. */
 #define SERVER_LISTEN_BACKLOG 511
-/* Refused children (each says "busy" and exits) alive at once. */
-#define SERVER_REFUSED_MAX 32
 /* Default wait for sessions on SIGTERM before they get SIGTERM. */
 #define SERVER_DRAIN_TIMEOUT_MS 30000
 /* After the sessions got SIGTERM, wait this long, then SIGKILL. */
@@ -70,54 +59,13 @@
 #define SERVER_ACCEPT_PAUSE_MS 1000
 /* Sessions per worker when params.max_use is 0 (Postfix's max_use). */
 #define SERVER_MAX_USE_DEFAULT 100
-/* Idle workers beyond params.prefork exit after this (Postfix's
- * max_idle). */
-#define SERVER_IDLE_TIMEOUT_MS 100000
 
-/* Why a session is refused; the text is the client's refuse_reason. */
-enum server_refuse {
-	SERVER_REFUSE_NONE,
-	SERVER_REFUSE_TOTAL,
-	SERVER_REFUSE_PER_IP,
-};
-
-static const char *const refuse_reasons[] = {
+static const char *const refuse_reasons[SERVER_REFUSE_COUNT] = {
 	[SERVER_REFUSE_NONE] = NULL,
 	[SERVER_REFUSE_TOTAL] = "too many sessions",
 	[SERVER_REFUSE_PER_IP] = "too many sessions from this address",
 };
 
-/* A process the master watches: a pool worker, or (prefork 0) a child
- * forked for one connection. */
-struct server_child {
-	pid_t pid;
-	/* Worker: the master's end of its socketpair; -1 for a child, and
-	 * once the worker was told to exit (or its end hung up). */
-	int fd;
-	bool worker;
-	bool busy;		/* in a session (a child always is) */
-	bool refused;		/* that session is a refused one */
-	bool retire;		/* worker: close fd when the session is done */
-	uint32_t uses;		/* sessions handed to it */
-	long long idle_since;	/* monotonic ms, while idle */
-	char addr[64];		/* the client of the session */
-};
-
-/* Master -> worker, with the connected socket as SCM_RIGHTS. The worker
- * is forked from the master, so it has the same listeners table. */
-struct server_handoff {
-	uint32_t listener;		/* index into params.listeners */
-	uint32_t refuse;		/* enum server_refuse */
-	struct sockaddr_storage peer;
-};
-
-struct server {
-	struct server_params params;
-	int *fds;			/* one per listener; -1 once closed */
-	uint16_t *ports;
-	struct server_child *children;
-	size_t n_children, cap_children;
-};
 
 /* The self-pipe: one byte (the signal number) per signal. */
 static int sig_pipe[2] = { -1, -1 };
@@ -477,56 +425,10 @@ count_refused(const struct server *srv)
 	return n;
 }
 
-static bool
-worker_is_idle(const struct server_child *c)
-{
-	return c->worker && c->fd >= 0 && !c->busy && !c->retire;
-}
-
-/* Workers that can still take sessions (idle or busy, not retiring). */
-static void
-count_workers(const struct server *srv, size_t *idle_r, size_t *live_r)
-{
-	size_t i;
-
-	*idle_r = *live_r = 0;
-	for (i = 0; i < srv->n_children; i++) {
-		const struct server_child *c = &srv->children[i];
-
-		if (!c->worker || c->fd < 0 || c->retire)
-			continue;
-		(*live_r)++;
-		if (!c->busy)
-			(*idle_r)++;
-	}
-}
-
-/* Tell worker c to exit: now when idle, else after its session. */
-static void
-retire_worker(struct server_child *c)
-{
-	if (!c->worker || c->fd < 0)
-		return;
-	c->retire = true;
-	if (!c->busy) {
-		(void)close(c->fd);
-		c->fd = -1;
-	}
-}
-
-static void
-retire_all(struct server *srv)
-{
-	size_t i;
-
-	for (i = 0; i < srv->n_children; i++)
-		retire_worker(&srv->children[i]);
-}
-
 /* In a new worker or child: forget the master's signal handling, its
  * listeners and the other workers' sockets (an inherited copy would keep
  * a worker from seeing EOF when the master retires it). */
-static void
+void
 child_setup(struct server *srv)
 {
 	sigset_t none;
@@ -546,8 +448,8 @@ child_setup(struct server *srv)
 }
 
 /* Run one session on fd, then close fd unless the session did. */
-static void
-serve(struct server *srv, size_t li, int fd,
+void
+child_serve(struct server *srv, size_t li, int fd,
 	const struct sockaddr_storage *peer, enum server_refuse refuse)
 {
 	struct server_client client;
@@ -582,82 +484,12 @@ run_child(struct server *srv, size_t li, int fd,
 	const struct sockaddr_storage *peer, enum server_refuse refuse)
 {
 	child_setup(srv);
-	serve(srv, li, fd, peer, refuse);
+	child_serve(srv, li, fd, peer, refuse);
 	_exit(0);
 }
 
-/* One handoff from the master: 1 with *fd_r, 0 when the master closed
- * its end (exit), -1 on an error. */
-static int
-recv_handoff(int sock, struct server_handoff *h, int *fd_r)
-{
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} cbuf;
-	struct iovec iov = { h, sizeof(*h) };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	*fd_r = -1;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	do {
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return n == 0 ? 0 : -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm != NULL && cm->cmsg_level == SOL_SOCKET &&
-	    cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd_r, CMSG_DATA(cm), sizeof(int));
-	if ((size_t)n != sizeof(*h) || *fd_r < 0 ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
-		errno = EPROTO;
-		if (*fd_r >= 0)
-			(void)close(*fd_r);
-		return -1;
-	}
-	return 1;
-}
-
-/* A pool worker: serve the first connection (fd >= 0), then each one the
- * master hands over sock, until the master closes it. Never returns. */
-static void TERN_NORETURN
-run_worker(struct server *srv, int sock, size_t li, int fd,
-	const struct sockaddr_storage *peer, enum server_refuse refuse)
-{
-	struct server_handoff h;
-	const char done = 'd';
-	int ret;
-
-	child_setup(srv);
-	if (fd >= 0)
-		serve(srv, li, fd, peer, refuse);
-	for (;;) {
-		if (fd >= 0 && send(sock, &done, 1, MSG_NOSIGNAL) != 1)
-			_exit(0);	/* the master is gone */
-		ret = recv_handoff(sock, &h, &fd);
-		if (ret == 0)
-			_exit(0);
-		if (ret < 0 || h.listener >= srv->params.n_listeners ||
-		    h.refuse >= N_ELEMENTS(refuse_reasons)) {
-			log_error("worker", "error=\"bad handoff: %s\"",
-			    ret < 0 ? strerror(errno) : "out of range");
-			_exit(1);
-		}
-		serve(srv, h.listener, fd, &h.peer,
-		    (enum server_refuse)h.refuse);
-	}
-}
-
-static struct server_child *
-new_child(struct server *srv, pid_t pid)
+struct server_child *
+child_new(struct server *srv, pid_t pid)
 {
 	struct server_child *c;
 
@@ -674,110 +506,23 @@ new_child(struct server *srv, pid_t pid)
 	return c;
 }
 
-/* Fork a worker, with a first connection when fd >= 0 (the caller closes
- * its copy). NULL (logged) on failure. */
-static struct server_child *
-fork_worker(struct server *srv, size_t li, int fd,
-	const struct sockaddr_storage *peer, enum server_refuse refuse)
+pid_t
+child_fork(void)
 {
-	struct server_child *c;
 	sigset_t all, old;
-	int sv[2];
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		log_error("worker", "error=\"socketpair: %s\"",
-		    strerror(errno));
-		return NULL;
-	}
-	/* No handler may run in the worker before it resets them: its
+	/* No handler may run in the child before it resets them: its
 	 * SIGTERM would land in the master's self-pipe. */
 	sigfillset(&all);
 	(void)sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
-	if (pid == 0) {
-		(void)close(sv[0]);
-		run_worker(srv, sv[1], li, fd, peer, refuse);
-	}
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	(void)close(sv[1]);
-	if (pid < 0) {
-		log_error("fork", "error=\"%s\"", strerror(errno));
-		(void)close(sv[0]);
-		return NULL;
-	}
-	/* A worker that never reads must not block the master. */
-	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	c = new_child(srv, pid);
-	c->worker = true;
-	c->fd = sv[0];
-	return c;
-}
-
-/* Give connection fd to idle worker c; -1 if the worker is gone. */
-static int
-hand_off(struct server_child *c, size_t li, int fd,
-	const struct sockaddr_storage *peer, enum server_refuse refuse)
-{
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} cbuf;
-	struct server_handoff h;
-	struct iovec iov = { &h, sizeof(h) };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	memset(&h, 0, sizeof(h));
-	h.listener = (uint32_t)li;
-	h.refuse = (uint32_t)refuse;
-	h.peer = *peer;
-	memset(&cbuf, 0, sizeof(cbuf));
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	do {
-		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(h))
+	if (pid == 0)
 		return 0;
-	/* EPIPE, ECONNRESET: it died and is not reaped yet. EAGAIN cannot
-	 * happen to an idle worker; treat it the same. */
-	(void)close(c->fd);
-	c->fd = -1;
-	return -1;
-}
-
-/* The session for connection fd: an idle worker, else a new one. */
-static struct server_child *
-start_in_pool(struct server *srv, size_t li, int fd,
-	const struct sockaddr_storage *peer, enum server_refuse refuse)
-{
-	struct server_child *c, *best;
-	size_t i;
-
-	for (;;) {
-		/* The most recently idle one: its pages are warm. */
-		best = NULL;
-		for (i = 0; i < srv->n_children; i++) {
-			c = &srv->children[i];
-			if (worker_is_idle(c) && (best == NULL ||
-			    c->idle_since > best->idle_since))
-				best = c;
-		}
-		if (best == NULL)
-			return fork_worker(srv, li, fd, peer, refuse);
-		if (hand_off(best, li, fd, peer, refuse) == 0)
-			return best;
-	}
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		log_error("fork", "error=\"%s\"", strerror(errno));
+	return pid;
 }
 
 /* Accept one connection on listener li and start its session. false
@@ -790,7 +535,6 @@ accept_one(struct server *srv, size_t li)
 	struct server_child *c;
 	enum server_refuse refuse;
 	char addr[64];
-	sigset_t all, old;
 	uint16_t port;
 	pid_t pid;
 	int fd;
@@ -816,19 +560,12 @@ accept_one(struct server *srv, size_t li)
 		return true;
 	}
 	if (srv->params.prefork > 0) {
-		c = start_in_pool(srv, li, fd, &peer, refuse);
+		c = pool_start(srv, li, fd, &peer, refuse);
 	} else {
-		/* No handler may run in the child before it resets them:
-		 * its SIGTERM would land in the master's self-pipe. */
-		sigfillset(&all);
-		(void)sigprocmask(SIG_BLOCK, &all, &old);
-		pid = fork();
+		pid = child_fork();
 		if (pid == 0)
 			run_child(srv, li, fd, &peer, refuse);
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-		if (pid < 0)
-			log_error("fork", "error=\"%s\"", strerror(errno));
-		c = pid < 0 ? NULL : new_child(srv, pid);
+		c = pid < 0 ? NULL : child_new(srv, pid);
 	}
 	(void)close(fd);
 	if (c == NULL) {
@@ -843,72 +580,6 @@ accept_one(struct server *srv, size_t li)
 	return true;
 }
 
-/* Worker c wrote (or hung up): its session is done, or it is gone. */
-static void
-worker_readable(struct server *srv, struct server_child *c)
-{
-	char b[16];
-	ssize_t n;
-
-	do {
-		n = read(c->fd, b, sizeof(b));
-	} while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EAGAIN)
-		return;
-	if (n <= 0) {
-		/* It died; reap() frees its slot. */
-		(void)close(c->fd);
-		c->fd = -1;
-		return;
-	}
-	c->busy = false;
-	c->refused = false;
-	c->addr[0] = '\0';
-	c->idle_since = clock_monotonic_ms();
-	if (c->retire || c->uses >= srv->params.max_use)
-		retire_worker(c);
-}
-
-/* Keep params.prefork idle workers: fork what is missing (never more
- * than the limits can keep busy), retire idle ones beyond that after
- * SERVER_IDLE_TIMEOUT_MS. The poll timeout until the next retirement, or
- * -1. */
-static int
-tend_pool(struct server *srv)
-{
-	size_t idle, live, cap = SIZE_MAX, i;
-	long long now = clock_monotonic_ms(), next = -1;
-
-	if (srv->params.prefork == 0)
-		return -1;
-	if (srv->params.max_sessions != 0)
-		cap = (size_t)srv->params.max_sessions + SERVER_REFUSED_MAX;
-	if (cap < srv->params.prefork)
-		cap = srv->params.prefork;
-	count_workers(srv, &idle, &live);
-	while (idle < srv->params.prefork && live < cap) {
-		if (fork_worker(srv, 0, -1, NULL, SERVER_REFUSE_NONE) == NULL)
-			break;
-		idle++;
-		live++;
-	}
-	for (i = 0; i < srv->n_children && idle > srv->params.prefork; i++) {
-		struct server_child *c = &srv->children[i];
-		long long at = c->idle_since + SERVER_IDLE_TIMEOUT_MS;
-
-		if (!worker_is_idle(c))
-			continue;
-		if (at <= now) {
-			retire_worker(c);
-			idle--;
-		} else if (next < 0 || at < next) {
-			next = at;
-		}
-	}
-	if (idle <= srv->params.prefork || next < 0)
-		return -1;
-	return (int)(next - now) + 1;
-}
 
 /* The poll set: the self-pipe, the listeners (when accepting), then each
  * worker's socket; idx[k] is the child of pfds[k] (SIZE_MAX otherwise). */
@@ -957,7 +628,7 @@ poll_set_workers(const struct poll_set *ps, struct server *srv)
 
 	for (k = 0; k < ps->n; k++) {
 		if (ps->idx[k] != SIZE_MAX && ps->pfds[k].revents != 0)
-			worker_readable(srv, &srv->children[ps->idx[k]]);
+			pool_worker_readable(srv, &srv->children[ps->idx[k]]);
 	}
 }
 
@@ -1026,7 +697,7 @@ drain(struct server *srv)
 	struct poll_set ps = { NULL, NULL, 0, 0 };
 	int stage = 0;
 
-	retire_all(srv);
+	pool_retire_all(srv);
 	log_info("stopping", "sessions=%zu", count_busy(srv));
 	reap(srv);
 	while (srv->n_children > 0) {
@@ -1076,7 +747,7 @@ server_run(struct server *srv)
 		reset_signals();
 		return -1;
 	}
-	pool_timeout = tend_pool(srv);
+	pool_timeout = pool_tend(srv);
 	for (;;) {
 		struct sig_seen seen = { false, false, false };
 		bool paused = paused_until != 0 &&
@@ -1107,7 +778,7 @@ server_run(struct server *srv)
 			} else {
 				log_info("reload", "result=ok");
 				/* Workers have the old state: replace. */
-				retire_all(srv);
+				pool_retire_all(srv);
 			}
 		}
 		for (i = 0; !paused && i < n; i++) {
@@ -1117,7 +788,7 @@ server_run(struct server *srv)
 				paused_until = clock_monotonic_ms() +
 				    SERVER_ACCEPT_PAUSE_MS;
 		}
-		pool_timeout = tend_pool(srv);
+		pool_timeout = pool_tend(srv);
 	}
 	poll_set_clear(&ps);
 	close_listeners(srv);
