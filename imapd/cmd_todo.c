@@ -17,12 +17,6 @@ todo(struct imap_cmd *c)
 }
 
 void
-cmd_fetch(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
 cmd_search(struct imap_cmd *c)
 {
 	todo(c);

@@ -24,7 +24,7 @@ S: 5 OK [READ-WRITE] Select completed
 C: 6 check
 S: 6 OK Check completed
 C: 7 UID FETCH 1:* (FLAGS)
-S: 7 NO [CANNOT] UID FETCH is not implemented yet
+S: 7 OK Fetch completed
 C: 8 UID NOOP
 S: 8 BAD Unknown command
 C: 9 EXAMINE Sent
