@@ -23,18 +23,6 @@ cmd_search(struct imap_cmd *c)
 }
 
 void
-cmd_copy(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
-cmd_move(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
 cmd_idle(struct imap_cmd *c)
 {
 	todo(c);

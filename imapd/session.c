@@ -81,8 +81,7 @@ imap_capabilities(const struct imap_session *s)
 {
 	static char caps[512];
 
-	/* XXX: IDLE, MOVE, UIDPLUS, APPENDLIMIT, BINARY, CONDSTORE come
-	 * with their commands */
+	/* XXX: IDLE and CONDSTORE come with their commands */
 	if (s->state == IMAP_ST_NOTAUTH) {
 		(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 "
 		    "SASL-IR ID ENABLE LITERAL+%s%s",
@@ -91,9 +90,12 @@ imap_capabilities(const struct imap_session *s)
 		    " LOGINDISABLED");
 		return caps;
 	}
-	return "IMAP4rev1 IMAP4rev2 SASL-IR ID ENABLE LITERAL+ NAMESPACE "
-	    "UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE "
-	    "CREATE-SPECIAL-USE UTF8=ACCEPT STATUS=SIZE";
+	(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 SASL-IR ID "
+	    "ENABLE LITERAL+ NAMESPACE UNSELECT CHILDREN LIST-EXTENDED "
+	    "LIST-STATUS SPECIAL-USE CREATE-SPECIAL-USE UTF8=ACCEPT "
+	    "STATUS=SIZE UIDPLUS MOVE BINARY MULTIAPPEND APPENDLIMIT=%llu",
+	    (unsigned long long)s->cfg->imapd.max_literal_size);
+	return caps;
 }
 
 void
