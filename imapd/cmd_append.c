@@ -166,6 +166,17 @@ static const char *const months[] = {
 	"Nov", "Dec",
 };
 
+static int
+days_in_month(int m, int year)
+{
+	static const int days[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return m == 1 && leap ? 29 : days[m];
+}
+
 /* RFC 9051 9 date-time: "dd-Mon-yyyy hh:mm:ss +zzzz" (the day may be
  * " d"). 0 with *t_r, or -1. */
 static int
@@ -198,6 +209,8 @@ parse_date_time(struct span in, time_t *t_r)
 	tm.tm_hour = hh;
 	tm.tm_min = mm;
 	tm.tm_sec = ss;
+	if (day > days_in_month(m, year))
+		return -1;
 	*t_r = timegm(&tm) - (sign == '+' ? 1 : -1) *
 	    ((zone / 100) * 3600 + (zone % 100) * 60);
 	return 0;
