@@ -403,7 +403,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			    (unsigned long long)m->vsize);
 			break;
 		case FI_ENVELOPE: {
-			struct message *hm = fetch_msg_parse(&fm);
+			struct message *hm = fetch_msg_header(&fm);
 
 			(void)imap_envelope_write(hm != NULL ? hm->root : NULL,
 			    c->arena, &b);

@@ -97,9 +97,8 @@ fetch_msg_parse(struct fetch_msg *fm)
 	return fm->full;
 }
 
-/* The header alone: the bytes up to and with the first blank line. */
-static struct message *
-parse_header(struct fetch_msg *fm)
+struct message *
+fetch_msg_header(struct fetch_msg *fm)
 {
 	const char *d = fm->map, *error;
 	size_t len = fm->size, i;
@@ -266,7 +265,7 @@ fetch_section(struct fetch_msg *fm, struct span spec, bool binary,
 		return 0;
 	}
 	if (top && span_eq_ci(spec, "TEXT")) {
-		m = parse_header(fm);
+		m = fetch_msg_header(fm);
 		if (m == NULL) {
 			*error_r = "cannot parse message";
 			return -1;
@@ -275,7 +274,7 @@ fetch_section(struct fetch_msg *fm, struct span spec, bool binary,
 		d->end = fm->size;
 		return 0;
 	}
-	m = top ? parse_header(fm) : fetch_msg_parse(fm);
+	m = top ? fetch_msg_header(fm) : fetch_msg_parse(fm);
 	if (m == NULL) {
 		*error_r = "cannot parse message";
 		return -1;

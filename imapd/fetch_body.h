@@ -48,6 +48,9 @@ int fetch_msg_open(struct fetch_msg *fm, const char *path, struct arena *a);
 void fetch_msg_close(struct fetch_msg *fm);
 /* The whole message parsed (in fm->a), or NULL on a parse error. */
 struct message *fetch_msg_parse(struct fetch_msg *fm);
+/* The header alone, parsed (the bytes up to and with the first blank
+ * line; the whole message once fetch_msg_parse ran), or NULL. */
+struct message *fetch_msg_header(struct fetch_msg *fm);
 
 /* What to send: a byte range of the file in CRLF form, or a buffer that
  * is already in wire form (HEADER.FIELDS, BINARY). */
