@@ -343,9 +343,15 @@ imap_session_run(struct imap_session *s)
 			break;
 		}
 		if (n == IMAP_READ_CLOSE) {
+			imap_append_hook_clear(s);
 			imap_session_untagged(s, "BYE [%s] %s",
 			    raw.code != NULL ? raw.code : "CLIENTBUG",
 			    raw.error);
+			/* RFC 7888 4: a refused non-synchronizing literal
+			 * gets a tagged BAD [TOOBIG]; its bytes are on the
+			 * way, so we close rather than read them */
+			if (raw.tag.len != 1 || raw.tag.p[0] != '*')
+				imap_bad(&c, raw.code, "%s", raw.error);
 			reason = "protocol";
 			break;
 		}
