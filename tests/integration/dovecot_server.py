@@ -130,14 +130,17 @@ class DovecotServer:
             p = os.path.dirname(p)
         os.makedirs(self.mail_root, exist_ok=True)
         chown_tree(self.mail_root)
-        # Dovecot's auth process (user dovecot) reads the users file.
-        os.chmod(self.users_file, 0o644)
+        # Dovecot's auth process (user dovecot) reads a copy of the users
+        # file (tern's data dir is 0700).
+        users = os.path.join(self.dir, "users")
+        shutil.copyfile(self.users_file, users)
+        os.chmod(users, 0o644)
         self.conf = os.path.join(self.dir, "dovecot.conf")
         with open(self.conf, "w") as f:
             f.write(CONF_TEMPLATE.format(
                 dir=self.dir, port=self.port, uid=pw.pw_uid,
                 gid=pw.pw_gid, mail_root=os.path.abspath(self.mail_root),
-                users=os.path.abspath(self.users_file),
+                users=users,
                 extra=self.extra_conf))
         self.log_path = os.path.join(self.dir, "dovecot.log")
         self.out = open(os.path.join(self.dir, "stdout.log"), "wb")
