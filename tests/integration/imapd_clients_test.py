@@ -531,7 +531,4 @@ class CurlTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not imapd_server.built():
-        print("imapd or smtpd is not built; skipped")
-        sys.exit(77)
-    unittest.main()
+    sys.exit(imapd_server.main())

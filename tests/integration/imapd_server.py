@@ -8,11 +8,14 @@
 
 import imaplib
 import os
+import re
 import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
+import unittest
 
 import tern_server
 from tern_server import DEMO_PASSWORD, DEMO_USER
@@ -125,8 +128,32 @@ class TernImap:
             self.log.close()
             self.proc = None
 
+    def sanitizer_report(self):
+        """The first lines of an ASan/UBSan report in imapd's or smtpd's
+        log, or None."""
+        try:
+            with open(self.log_path, "rb") as f:
+                text = f.read()
+        except (OSError, AttributeError):
+            text = b""
+        m = re.search(rb"ERROR: (Address|Leak|Memory)Sanitizer|"
+                      rb"runtime error: ", text)
+        if m is not None:
+            start = text.rfind(b"\n", 0, m.start()) + 1
+            return "imapd: " + text[start:start + 3000].decode(
+                "utf-8", "replace")
+        if self.smtp:
+            r = self.server.sanitizer_report()
+            return "smtpd: " + r if r else None
+        return None
+
     def stop(self):
         self.stop_imapd()
+        if self.server.proc is not None:
+            self.server.stop_daemon()
+        report = self.sanitizer_report()
+        if report:
+            sanitizer_reports.append(report)
         self.server.stop()
 
     def __enter__(self):
@@ -147,6 +174,25 @@ class TernImap:
             m.starttls(ssl_context=self.tls_context())
         m.login(user, password)
         return m
+
+
+# Sanitizer reports found in the logs of the servers stopped so far.
+sanitizer_reports = []
+
+
+def main():
+    """A test script's main: 77 when the daemons are not built, else the
+    unittest result, failed as well when a sanitizer reported an error
+    in a daemon's log."""
+    if not built():
+        print("imapd or smtpd is not built; skipped")
+        return 77
+    prog = unittest.main(exit=False)
+    if sanitizer_reports:
+        print("FAIL: a sanitizer reported an error:\n" +
+              "\n".join(sanitizer_reports), file=sys.stderr)
+        return 1
+    return 0 if prog.result.wasSuccessful() else 1
 
 
 def not_implemented(typ, data):
