@@ -10,7 +10,6 @@
 # naming the command. Exits 77 when imapd or smtpd is not built.
 # Run: tests/integration/imapd_clients_test.py [-v]
 
-import email.utils
 import imaplib
 import os
 import re
