@@ -68,15 +68,14 @@ imapd = {{
 # Sender display name, address, subject, date (UTC), attachment name.
 MESSAGES = [
     ("Alice Archer", "alice@remote.example", "Quarterly figures",
-     (2026, 11, 2, 9, 15), "figures.csv"),
+     (2026, 11, 2, 9, 15), None),
     ("Bob Baker", "bob@other.example", "Lunch on Friday?",
      (2026, 11, 5, 12, 30), None),
     ("Carol Chen", "carol@third.example", "Re: Build failures on arm64",
-     (2026, 11, 10, 17, 45), None),
+     (2026, 11, 10, 17, 45), "figures.csv"),
     ("Dave Dunn", "dave@fourth.example", "Minutes of the Tuesday meeting",
      (2026, 11, 17, 8, 5), None),
 ]
-OPENED = MESSAGES[0]    # oldest unread: what "n" opens first
 
 
 def log(msg):
@@ -372,6 +371,10 @@ def user_js(imap_port, smtp_port):
         "calendar.integration.notify": False,
         "signon.rememberSignons": True,
         "ui.prefersReducedMotion": 1,
+        # Classic layout, message list as a table: sender, subject,
+        # date and attachment columns side by side in the screenshots.
+        "mail.pane_config.dynamic": 0,
+        "mail.threadpane.listview": 1,
         "security.sandbox.content.level": 0,
     }
     lines = []
@@ -492,6 +495,18 @@ class Thunderbird:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def quit(self, win, timeout=20):
+        """Ctrl+Q, as a user quits: Thunderbird writes its folder
+        databases (.msf) on the way out."""
+        if self.alive() and win:
+            xdo(self.display, "windowfocus", win)
+            xdo(self.display, "key", "--window", win, "ctrl+q")
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        return not self.alive()
+
     def stop(self):
         if self.proc is None:
             return
@@ -539,70 +554,243 @@ def main_window(display, timeout=60):
     return None
 
 
-# ---------------------------------------------------------------- trace
+# ---------------------------------------------------------------- traces
 
-def wait_for(pred, timeout, step=0.5, alive=None):
+def unescape(s):
+    return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)),
+                  s)
+
+
+class Trace:
+    """Both sides' protocol logs. imapd -d logs "<session>: trace C: ..."
+    and "trace S: ..."; Thunderbird (MOZ_LOG=IMAP:5) logs "SendData: ..."
+    and every line it received ("CreateNewLineFromSocket: ..."). The
+    imapd trace names the commands and their tagged replies; the client
+    log has what Thunderbird really read (imapd's trace leaves out LIST
+    data lines)."""
+
+    IMAPD_RE = re.compile(r"^\S+: (\S+): trace ([CS]): ?(.*)$")
+    TB_RE = re.compile(r"I/IMAP (\w+):[^:\s]*:[^:\s]*:"
+                       r"(SendData|CreateNewLineFromSocket): ?(.*)$")
+
+    def __init__(self, imapd, tb_log):
+        self.imapd = imapd
+        self.tb_log = tb_log
+
+    def server_side(self):
+        """(session, "C"|"S", line) from imapd's trace."""
+        out = []
+        for line in self.imapd.text().splitlines():
+            m = self.IMAPD_RE.match(line)
+            if m:
+                out.append((m.group(1), m.group(2), unescape(m.group(3))))
+        return out
+
+    def client_side(self):
+        """(connection, "C"|"S", line) from Thunderbird's log."""
+        out = []
+        try:
+            with open(self.tb_log, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return out
+        for line in text.splitlines():
+            m = self.TB_RE.search(line)
+            if m:
+                out.append((m.group(1), "C" if m.group(2) == "SendData"
+                            else "S", m.group(3).rstrip("\r")))
+        return out
+
+    def commands(self, word):
+        """(session, line) of client commands named word ("UID" skipped),
+        any case."""
+        res = []
+        for sess, d, line in self.server_side():
+            parts = line.split(None, 3)
+            if d != "C" or len(parts) < 2:
+                continue
+            cmd = parts[1].upper()
+            if cmd == "UID" and len(parts) > 2:
+                cmd = parts[2].upper()
+            if cmd == word.upper():
+                res.append((sess, line))
+        return res
+
+    def reply(self, sess, line):
+        """The tagged reply to that command in that session, or None."""
+        tag = line.split(None, 1)[0]
+        seen = False
+        for s, d, l in self.server_side():
+            if s != sess:
+                continue
+            if d == "C" and l == line:
+                seen = True
+            elif seen and d == "S" and l.startswith(tag + " "):
+                return l
+        return None
+
+    def answered(self, word, status="OK", pred=None):
+        """The first command named word (matching pred) answered
+        status, as (line, reply), or None."""
+        for sess, line in self.commands(word):
+            if pred is not None and not pred(line):
+                continue
+            r = self.reply(sess, line)
+            if r is not None and r.split(None, 2)[1:2] == [status]:
+                return line, r
+        return None
+
+    def not_implemented(self, *words):
+        """The first of words imapd answered NO [CANNOT] ... not
+        implemented, or None."""
+        for w in words:
+            for sess, line in self.commands(w):
+                r = self.reply(sess, line) or ""
+                if "[CANNOT]" in r and "not implemented" in r:
+                    return w
+        return None
+
+    def received(self):
+        """Every line Thunderbird read from imapd, as one string."""
+        return "\n".join(l for _, d, l in self.client_side() if d == "S")
+
+    def subjects(self):
+        """{UID: Subject} from the FETCH data Thunderbird read."""
+        out = {}
+        uid = None
+        for line in self.received().splitlines():
+            m = re.match(r"\* \d+ FETCH \(.*\bUID (\d+)", line, re.I)
+            if m:
+                uid = int(m.group(1))
+            elif uid is not None and line.lower().startswith("subject: "):
+                out.setdefault(uid, line[9:].strip())
+        return out
+
+    def bads(self):
+        both = [l for _, d, l in self.server_side() if d == "S"] + \
+            [l for _, d, l in self.client_side() if d == "S"]
+        return sorted({l for l in both if re.match(r"\S+ BAD\b", l)})
+
+    def refusals(self):
+        """Tagged NO replies imapd gave, with their commands."""
+        out = []
+        last = {}
+        for sess, d, l in self.server_side():
+            if d == "C":
+                last[(sess, l.split(None, 1)[0])] = l
+            elif re.match(r"\S+ NO\b", l) and not l.startswith("* "):
+                cmd = last.get((sess, l.split(None, 1)[0]), "?")
+                out.append("%s -> %s" % (cmd, l))
+        return out
+
+
+# ---------------------------------------------------------------- mork
+
+MSG_READ = 0x1
+MSG_HAS_RE = 0x10
+MSG_ATTACHMENT = 0x10000000
+FOLDER_FLAGS = {"Inbox": 0x1000, "Drafts": 0x400, "Sent": 0x200,
+                "Trash": 0x100, "Junk": 0x40000000, "Archive": 0x4000}
+TOKEN_RE = re.compile(r"""
+    (?P<meta><\s*\(a=c\)\s*>)
+  | (?P<dstart><)
+  | (?P<dend>>)
+  | (?P<tmeta>\{\([^}]*\})
+  | (?P<tstart>\{-?([0-9A-Fa-f]+)(?::(\^?[0-9A-Za-z:]+))?)
+  | (?P<tend>\})
+  | (?P<rstart>\[(-?)([0-9A-Fa-f]+)(?::(\^?[0-9A-Za-z:]+))?)
+  | (?P<rend>\])
+  | (?P<cell>\(((?:\\.|[^)\\])*)\))
+""", re.X | re.S)
+
+
+def mork_value(v):
+    v = re.sub(r"\\\r?\n", "", v)
+    v = re.sub(r"\\(.)", r"\1", v)
+    b = re.sub(rb"\$([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]),
+               v.encode("latin-1"))
+    return b.decode("utf-8", "replace")
+
+
+def mork_rows(path):
+    """A small reader of Thunderbird's folder databases (.msf, Mork):
+    {(scope name, row id): {column: value}}, later updates applied."""
+    with open(path, encoding="latin-1") as f:
+        text = "\n".join(l for l in f.read().splitlines()
+                         if not l.startswith("//"))
+    text = re.sub(r"@\$\$\{[0-9A-Fa-f]+\{@|@\$\$\}[^@]*@", "", text)
+    cols, atoms, rows = {}, {}, {}
+    in_dict = kind = None
+    table_scope = row = None
+
+    def scope_name(s, default):
+        if not s:
+            return default
+        s = s.lstrip("^")
+        return cols.get(s, s)
+    for m in TOKEN_RE.finditer(text):
+        g = m.lastgroup
+        if g == "meta":
+            kind = "col"
+        elif g == "dstart":
+            in_dict, kind = True, "atom"
+        elif g == "dend":
+            in_dict = False
+        elif g == "tstart":
+            table_scope = scope_name(m.group(7), table_scope)
+        elif g == "tend":
+            table_scope = None
+        elif g == "rstart":
+            key = (scope_name(m.group(12), table_scope), m.group(11).upper())
+            if m.group(10) == "-" or key not in rows:
+                rows[key] = {}
+            row = rows[key]
+        elif g == "rend":
+            row = None
+        elif g == "cell":
+            body = m.group(15)
+            if in_dict:
+                if "=" in body:
+                    k, v = body.split("=", 1)
+                    (cols if kind == "col" else atoms)[k.strip().upper()] = \
+                        mork_value(v)
+            elif row is not None:
+                cm = re.match(r"\s*\^?([0-9A-Za-z]+)\s*([=^])(.*)$", body,
+                              re.S)
+                if cm:
+                    col = cols.get(cm.group(1).upper(), cm.group(1))
+                    val = (atoms.get(cm.group(3).upper(), "")
+                           if cm.group(2) == "^" else mork_value(cm.group(3)))
+                    row[col] = val
+    return rows
+
+
+def msf_messages(path):
+    return [r for (scope, _), r in mork_rows(path).items()
+            if scope.endswith("scope:msgs:all") and "subject" in r]
+
+
+def msf_folder_flags(path):
+    for (scope, _), r in mork_rows(path).items():
+        if scope.endswith("scope:dbfolderinfo:all") and "flags" in r:
+            return int(r["flags"], 16)
+    return None
+
+
+# ---------------------------------------------------------------- the run
+
+def wait_for(pred, timeout, step=0.5, give_up=None):
+    """pred's first true value within timeout seconds; stops early when
+    give_up() is true (Thunderbird died, imapd refused the command)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         v = pred()
         if v:
             return v
-        if alive is not None and not alive():
-            return pred()
+        if give_up is not None and give_up():
+            break
         time.sleep(step)
     return pred()
-
-
-def trace_lines(imapd):
-    """(direction, line) pairs of the imapd protocol trace."""
-    out = []
-    for line in imapd.text().splitlines():
-        m = re.search(r"\b([CS]): (.*)$", line)
-        if m and "trace" in line:
-            out.append((m.group(1), m.group(2)))
-    return out
-
-
-def client_cmds(imapd, word):
-    """Client lines whose command (after the tag, "UID " skipped) is
-    word, case-insensitive."""
-    res = []
-    for d, line in trace_lines(imapd):
-        if d != "C":
-            continue
-        parts = line.split(None, 3)
-        if len(parts) < 2:
-            continue
-        cmd = parts[1].upper()
-        if cmd == "UID" and len(parts) > 2:
-            cmd = parts[2].upper()
-        if cmd == word.upper():
-            res.append(line)
-    return res
-
-
-def reply_to(imapd, line):
-    """The tagged reply to client line (the first after it with its
-    tag), or None."""
-    tr = trace_lines(imapd)
-    tag = line.split(None, 1)[0]
-    seen = False
-    for d, l in tr:
-        if d == "C" and l == line:
-            seen = True
-            continue
-        if seen and d == "S" and l.startswith(tag + " "):
-            return l
-    return None
-
-
-def not_implemented(imapd, cmd):
-    """cmd if imapd answered it with NO [CANNOT] ... not implemented."""
-    for line in client_cmds(imapd, cmd):
-        r = reply_to(imapd, line) or ""
-        if "[CANNOT]" in r and "not implemented" in r:
-            return cmd
-    return None
 
 
 def maildir_find(maildir, folder, subject):
@@ -623,169 +811,274 @@ def maildir_find(maildir, folder, subject):
     return found
 
 
-# ---------------------------------------------------------------- the run
+class Run:
+    def __init__(self, outdir, keep):
+        self.outdir = outdir
+        self.keep = keep
+        self.res = Results()
+        self.shots = []
+        self.alerts = 0
+        self.opened = None
 
-def run(outdir, keep):
-    res = Results()
-    server = tern_server.TernServer(keep=keep)
-    server.setup()
-    make_ca_and_cert(os.path.join(server.data, "tls"))
-    imapd = Imapd(server)
-    disp = Display(outdir)
-    home = tempfile.mkdtemp(prefix="tern-gui-home-")
-    profile = os.path.join(home, "profile")
-    tb = None
-    try:
-        server.start()
-        imapd.start()
-        log("data %s, imap port %d, smtpd log %s, imapd log %s" % (
-            server.data, imapd.ports["imap"], server.log_path,
-            imapd.log_path))
-        deliver(server)
-        ok = wait_for(lambda: len(maildir_find(server.maildir(), "INBOX",
-                                               "")) >= len(MESSAGES), 10)
-        res.check("smtpd delivered %d messages" % len(MESSAGES), ok)
-        make_profile(profile, os.path.join(server.data, "tls", "ca.pem"),
-                     imapd.ports["imap"], server.ports["submission"])
-        display = disp.start()
-        log("Xvfb on %s, profile %s" % (display, profile))
-        tb = Thunderbird(profile, display, outdir, home)
-        tb.start()
-        win = main_window(display)
-        res.check("Thunderbird opens its main window", win is not None)
-        if win:
-            xdo(display, "windowmove", win, "0", "0")
-            xdo(display, "windowsize", win, "1280", "900")
-            xdo(display, "windowfocus", win)
+    def shot(self, name):
+        p = screenshot(self.display, os.path.join(self.outdir, name))
+        self.shots.append(p)
+        return p
 
-        def logged_in():
-            for cmd in ("AUTHENTICATE", "LOGIN"):
-                for line in client_cmds(imapd, cmd):
-                    r = reply_to(imapd, line)
-                    if r and " OK" in r:
-                        return line
-            return None
-        line = wait_for(logged_in, 60, alive=tb.alive)
-        res.check("Thunderbird logs in over STARTTLS", line is not None,
-                  line or "no successful AUTHENTICATE/LOGIN in the trace")
-        starttls = client_cmds(imapd, "STARTTLS")
-        res.check("STARTTLS before login", bool(starttls))
+    def dismiss_alerts(self):
+        """Screenshot and close every alert Thunderbird shows (it shows
+        one for each NO it gets); returns how many."""
+        n = 0
+        for _ in range(5):
+            ids = xdo(self.display, "search", "--onlyvisible", "--name",
+                      "^Alert$").split()
+            if not ids:
+                break
+            for w in ids:
+                self.alerts += 1
+                n += 1
+                self.shot("alert-%d.png" % self.alerts)
+                xdo(self.display, "windowfocus", w)
+                xdo(self.display, "key", "--window", w, "Return")
+            time.sleep(1)
+        if n and self.win:
+            xdo(self.display, "windowfocus", self.win)
+        return n
 
-        lists = wait_for(lambda: [l for l in client_cmds(imapd, "LIST")
-                                  if "special-use" in l.lower()] or
-                         client_cmds(imapd, "LIST"), 30, alive=tb.alive)
-        res.check("LIST (special-use)", bool(lists),
-                  lists[0] if lists else "no LIST")
-        tr = trace_lines(imapd)
-        want = {"\\Drafts": "Drafts", "\\Sent": "Sent", "\\Trash": "Trash",
-                "\\Junk": "Junk", "\\Archive": "Archive"}
-        got = [a for a in want if any(
-            d == "S" and l.startswith("* LIST") and a in l and
-            want[a] in l for d, l in tr)]
-        res.check("LIST replies carry the special uses",
-                  len(got) == len(want), " ".join(sorted(got)))
+    def title(self):
+        return xdo(self.display, "getwindowname", self.win) if self.win \
+            else ""
 
-        sel = wait_for(lambda: [l for l in client_cmds(imapd, "SELECT")
-                                if "inbox" in l.lower()], 60,
-                       alive=tb.alive)
-        res.check("SELECT INBOX", bool(sel) and
-                  " OK" in (reply_to(imapd, sel[0]) or ""),
-                  sel[0] if sel else "no SELECT INBOX")
+    def run(self):
+        res = self.res
+        server = self.server = tern_server.TernServer(keep=self.keep)
+        server.setup()
+        make_ca_and_cert(os.path.join(server.data, "tls"))
+        imapd = Imapd(server)
+        disp = Display(self.outdir)
+        home = tempfile.mkdtemp(prefix="tern-gui-home-")
+        profile = os.path.join(home, "profile")
+        tb = None
+        self.win = None
+        try:
+            server.start()
+            imapd.start()
+            log("data %s, imap port %d, imapd log %s" % (
+                server.data, imapd.ports["imap"], imapd.log_path))
+            deliver(server)
+            ok = wait_for(lambda: len(maildir_find(
+                server.maildir(), "INBOX", "")) >= len(MESSAGES), 10)
+            res.check("smtpd delivered %d messages" % len(MESSAGES), ok)
+            make_profile(profile, os.path.join(server.data, "tls",
+                                               "ca.pem"),
+                         imapd.ports["imap"], server.ports["submission"])
+            self.display = disp.start()
+            log("Xvfb on %s, profile %s" % (self.display, profile))
+            tb = Thunderbird(profile, self.display, self.outdir, home)
+            tb.start()
+            self.trace = Trace(imapd, os.path.join(
+                self.outdir, "thunderbird-imap.moz_log"))
+            self.win = main_window(self.display)
+            res.check("Thunderbird opens its main window", bool(self.win))
+            if self.win:
+                xdo(self.display, "windowmove", self.win, "0", "0")
+                xdo(self.display, "windowsize", self.win, "1280", "900")
+            self.drive(tb, profile)
+        except Exception as e:  # report it, then clean up
+            res.add("harness", "FAIL", "%s: %s" % (type(e).__name__, e))
+        finally:
+            if tb is not None:
+                quit_ok = tb.quit(self.win)
+                tb.stop()
+                res.check("Thunderbird quits on Ctrl+Q", quit_ok)
+                self.check_msf(profile)
+            disp.stop()
+            imapd.stop()
+            for path in (imapd.log_path, server.log_path):
+                if os.path.exists(path):
+                    shutil.copy(path, self.outdir)
+            imapd.log_path = os.path.join(self.outdir, "imapd.log")
+            server.stop()
+            if self.keep:
+                log("kept data %s and profile %s" % (server.data, profile))
+            else:
+                shutil.rmtree(home, ignore_errors=True)
+        refusals = self.trace.refusals() if hasattr(self, "trace") else []
+        for r in refusals:
+            log("imapd said NO: %s" % r)
+        log("screenshots: %s" % " ".join(self.shots))
+        log("logs: %s" % self.outdir)
+        res.summary()
+        return res.status()
 
-        def header_fetch():
-            for l in client_cmds(imapd, "FETCH"):
-                if "HEADER.FIELDS" in l.upper():
-                    r = reply_to(imapd, l)
-                    if r:
-                        return (l, r)
-            return None
-        hf = wait_for(header_fetch, 60, alive=tb.alive)
-        text = imapd.text()
-        heads_ok = all(addr in text and subj in text
-                       for _, addr, subj, _, _ in MESSAGES)
-        pend = not_implemented(imapd, "FETCH")
-        res.check("FETCH of the header fields returns every sender and "
-                  "subject", bool(hf) and " OK" in hf[1] and heads_ok,
-                  hf[0] if hf else "no header FETCH", pending=pend)
+    def drive(self, tb, profile):
+        res, tr, server = self.res, self.trace, self.server
+        alive = tb.alive
+
+        def dead():
+            return not alive()
+        li = wait_for(lambda: tr.answered("AUTHENTICATE") or
+                      tr.answered("LOGIN"), 60, give_up=dead)
+        res.check("Thunderbird logs in (normal password)", bool(li),
+                  li[0] if li else "no AUTHENTICATE/LOGIN answered OK")
+        res.check("after STARTTLS", bool(tr.answered("STARTTLS")))
+        lst = wait_for(lambda: tr.answered(
+            "LIST", pred=lambda l: "special-use" in l.lower()), 30,
+            give_up=dead)
+        res.check("LIST ... RETURN (SPECIAL-USE)", bool(lst),
+                  lst[0] if lst else "no such LIST answered OK")
+        got = set()
+        for line in tr.received().splitlines():
+            m = re.match(r"\* LIST \(([^)]*)\) \S+ (.*)$", line)
+            if m:
+                for use in ("Drafts", "Sent", "Trash", "Junk", "Archive"):
+                    if "\\" + use in m.group(1).split() and \
+                            use in m.group(2):
+                        got.add(use)
+        res.check("Thunderbird read the special uses in LIST",
+                  len(got) == 5, " ".join(sorted(got)))
+        sel = wait_for(lambda: tr.answered(
+            "SELECT", pred=lambda l: "inbox" in l.lower()), 60,
+            give_up=dead)
+        res.check("SELECT INBOX", bool(sel),
+                  sel[0] if sel else "no SELECT INBOX answered OK")
+
+        def fetch_pending():
+            return tr.not_implemented("FETCH") or dead()
+        hf = wait_for(lambda: tr.answered(
+            "FETCH", pred=lambda l: "HEADER.FIELDS" in l.upper()), 60,
+            give_up=fetch_pending)
+        got = tr.received()
+        missing = [s for _, a, s, _, _ in MESSAGES
+                   if a not in got or s not in got]
+        res.check("header FETCH brings every sender and subject",
+                  bool(hf) and not missing,
+                  (hf[0] if hf else "no header FETCH answered OK") +
+                  ("; missing %s" % missing if missing else ""),
+                  pending=tr.not_implemented("FETCH"))
         time.sleep(3)
-        shot1 = screenshot(display, os.path.join(outdir, "1-start.png"))
-
-        # Select the Inbox in the folder pane, then "n": the next unread
-        # message, shown in the message pane.
-        if win:
-            xdo(display, "windowfocus", win)
-            xdo(display, "key", "--window", win, "n")
-        opened = wait_for(lambda: [l for l in client_cmds(imapd, "FETCH")
-                                   if re.search(r"BODY\[\]",
-                                                l, re.I)], 30,
-                          alive=tb.alive)
+        self.dismiss_alerts()
+        # Select the Inbox (its row in the folder pane of a 1280x900
+        # window), then "n": the next unread message, shown in the
+        # message pane.
+        xdo(self.display, "mousemove", "128", "141", "click", "1")
+        wait_for(lambda: "Inbox" in self.title(), 10)
+        time.sleep(2)
+        self.dismiss_alerts()
+        res.check("the Inbox is selected", "Inbox" in self.title(),
+                  "window title %r" % self.title())
+        self.shot("1-inbox.png")
+        xdo(self.display, "windowfocus", self.win)
+        xdo(self.display, "key", "--window", self.win, "n")
+        opened = wait_for(lambda: tr.answered(
+            "FETCH", pred=lambda l: re.search(r"[ (]BODY\[\]", l, re.I)),
+            30, give_up=fetch_pending)
         res.check("opening a message fetches BODY[] (not PEEK)",
-                  bool(opened), opened[0] if opened else "no BODY[] fetch",
-                  pending=not_implemented(imapd, "FETCH"))
+                  bool(opened), opened[0] if opened else "no BODY[] FETCH",
+                  pending=tr.not_implemented("FETCH"))
+        # Which one: the UID of that FETCH, its Subject from the header
+        # FETCH Thunderbird read.
+        subj = self.opened = None
+        if opened:
+            m = re.search(r"fetch (\d+) ", opened[0], re.I)
+            subj = m and tr.subjects().get(int(m.group(1)))
+        for msg in MESSAGES:
+            if msg[2] == subj:
+                self.opened = msg
+        res.check("the opened message is one of ours", self.opened,
+                  repr(subj), pending=tr.not_implemented("FETCH"))
+        subj = subj or MESSAGES[-1][2]
         seen = wait_for(lambda: any(
             "S" in fl for _, fl in maildir_find(server.maildir(), "INBOX",
-                                                OPENED[2])), 15)
-        res.check("the opened message is \\Seen on the server", seen,
-                  OPENED[2], pending=not_implemented(imapd, "FETCH") or
-                  not_implemented(imapd, "STORE"))
+                                                subj)), 10,
+            give_up=fetch_pending)
+        res.check("the opened message is \\Seen on the server", seen, subj,
+                  pending=tr.not_implemented("FETCH", "STORE"))
         time.sleep(2)
-        shot2 = screenshot(display, os.path.join(outdir, "2-opened.png"))
-
-        if win:
-            xdo(display, "key", "--window", win, "Delete")
+        self.dismiss_alerts()
+        self.shot("2-opened.png")
+        log("window title after n: %r" % self.title())
+        xdo(self.display, "windowfocus", self.win)
+        xdo(self.display, "key", "--window", self.win, "Delete")
+        pend = tr.not_implemented("MOVE", "COPY", "STORE", "EXPUNGE",
+                                  "FETCH")
         moved = wait_for(lambda: maildir_find(server.maildir(), "Trash",
-                                              OPENED[2]) and not
-                         maildir_find(server.maildir(), "INBOX",
-                                      OPENED[2]), 30, alive=tb.alive)
+                                              subj) and not
+                         maildir_find(server.maildir(), "INBOX", subj), 30,
+                         give_up=lambda: dead() or tr.not_implemented(
+                             "MOVE", "COPY", "STORE", "EXPUNGE", "FETCH"))
         time.sleep(2)
-        shot3 = screenshot(display, os.path.join(outdir, "3-deleted.png"))
-        pend = (not_implemented(imapd, "MOVE") or
-                not_implemented(imapd, "COPY") or
-                not_implemented(imapd, "STORE") or
-                not_implemented(imapd, "EXPUNGE"))
-        imap_ok, detail = imap_check_moved(server, imapd)
-        res.check("Delete moves the message to Trash (on disk)",
-                  bool(moved), OPENED[2], pending=pend)
-        res.check("Delete moves the message to Trash (over IMAP)", imap_ok,
-                  detail, pending=pend)
+        self.dismiss_alerts()
+        self.shot("3-deleted.png")
+        pend = tr.not_implemented("MOVE", "COPY", "STORE", "EXPUNGE",
+                                  "FETCH")
+        res.check("Delete moves it to Trash (Maildir)", bool(moved), subj,
+                  pending=pend)
+        ok, detail = imap_check_moved(server, self.imap_port(), subj)
+        res.check("Delete moves it to Trash (over IMAP)", ok, detail,
+                  pending=pend)
+        bads = tr.bads()
+        res.check("imapd never answered BAD", not bads, "; ".join(bads[:3]))
+        res.check("Thunderbird showed no alert", self.alerts == 0,
+                  "%d alert(s), see alert-*.png" % self.alerts,
+                  pending=pend or tr.not_implemented("FETCH"))
+        res.check("Thunderbird still runs", alive())
 
-        bads = [l for d, l in trace_lines(imapd)
-                if d == "S" and re.match(r"\S+ BAD\b", l)]
-        res.check("imapd never answered BAD", not bads,
-                  "; ".join(bads[:3]))
-        res.check("Thunderbird still runs", tb.alive())
-        log("screenshots: %s %s %s" % (shot1, shot2, shot3))
-    except Exception as e:  # report, then clean up
-        res.add("harness", "FAIL", "%s: %s" % (type(e).__name__, e))
-    finally:
-        for path in (imapd.log_path, server.log_path):
-            if os.path.exists(path):
-                shutil.copy(path, outdir)
-        if tb is not None:
-            tb.stop()
-        disp.stop()
-        imapd.stop()
-        for path in (imapd.log_path, server.log_path):
-            if os.path.exists(path):
-                shutil.copy(path, outdir)
-        server.stop()
-        if keep:
-            log("kept data %s and home %s" % (server.data, home))
-        else:
-            shutil.rmtree(home, ignore_errors=True)
-    log("logs and screenshots in %s" % outdir)
-    res.summary()
-    return res.status()
+    def imap_port(self):
+        with open(self.server.conf) as f:
+            return int(re.search(r'name = "imap"; address = "[^"]*"; '
+                                 r'port = (\d+)', f.read()).group(1))
+
+    def check_msf(self, profile):
+        """What Thunderbird stored for its folder pane and message list:
+        the special-use folder flags and the INBOX rows."""
+        res = self.res
+        d = os.path.join(profile, "ImapMail", "127.0.0.1")
+        bad = []
+        for name, flag in FOLDER_FLAGS.items():
+            path = os.path.join(d, ("INBOX" if name == "Inbox" else name) +
+                                ".msf")
+            fl = msf_folder_flags(path) if os.path.exists(path) else None
+            if fl is None or not fl & flag:
+                bad.append("%s=%s" % (name, fl if fl is None else hex(fl)))
+        res.check("folder pane: Inbox Drafts Sent Trash Junk Archive with "
+                  "their special uses", not bad, " ".join(bad))
+        path = os.path.join(d, "INBOX.msf")
+        msgs = msf_messages(path) if os.path.exists(path) else []
+        pend = self.trace.not_implemented("FETCH")
+        want = [m for m in MESSAGES if m is not self.opened]
+        rows = {}
+        for r in msgs:
+            for m in want:
+                if m[2].endswith(r.get("subject", "\0")):
+                    rows[m[2]] = r
+        problems = []
+        for name, addr, subject, date, attach in want:
+            r = rows.get(subject)
+            if r is None:
+                problems.append("%r: no row" % subject)
+                continue
+            flags = int(r.get("flags", "0"), 16)
+            if addr not in r.get("sender", ""):
+                problems.append("%r: sender %r" % (subject, r.get("sender")))
+            if int(r.get("date", "0"), 16) != calendar.timegm(date + (0,)):
+                problems.append("%r: date %r" % (subject, r.get("date")))
+            if bool(flags & MSG_ATTACHMENT) != bool(attach):
+                problems.append("%r: attachment flag %s" % (
+                    subject, bool(flags & MSG_ATTACHMENT)))
+        res.check("message list (INBOX.msf): senders, subjects, dates, "
+                  "attachment marks", not problems, "; ".join(problems),
+                  pending=pend)
 
 
-def imap_check_moved(server, imapd):
+def imap_check_moved(server, port, subject):
     """Over IMAP as Thunderbird's user: Trash has the opened message's
     subject, INBOX does not. Uses SEARCH when imapd has it, else the
     message counts from SELECT."""
     try:
         ctx = ssl.create_default_context(
             cafile=os.path.join(server.data, "tls", "ca.pem"))
-        m = imaplib.IMAP4("127.0.0.1", imapd.ports["imap"], timeout=10)
+        m = imaplib.IMAP4("127.0.0.1", port, timeout=10)
         m.starttls(ssl_context=ctx)
         m.login(DEMO_USER, DEMO_PASSWORD)
         counts = {}
@@ -793,7 +1086,7 @@ def imap_check_moved(server, imapd):
         for box in ("INBOX", "Trash"):
             typ, data = m.select(box, readonly=True)
             counts[box] = int(data[0]) if typ == "OK" else -1
-            typ, data = m.search(None, "SUBJECT", '"%s"' % OPENED[2])
+            typ, data = m.search(None, "SUBJECT", '"%s"' % subject)
             hits[box] = len(data[0].split()) if typ == "OK" else None
         m.logout()
     except (OSError, imaplib.IMAP4.error) as e:
@@ -818,7 +1111,7 @@ def main():
     outdir = os.path.join(tern_server.builddir(), "tests", "gui",
                           time.strftime("run-%Y%m%d-%H%M%S"))
     os.makedirs(outdir, exist_ok=True)
-    return run(outdir, keep)
+    return Run(outdir, keep).run()
 
 
 if __name__ == "__main__":
