@@ -695,6 +695,21 @@ class Trace:
         return out
 
 
+def sanitizer_report(path):
+    """The first lines of an ASan/UBSan report in a log, or None."""
+    try:
+        with open(path, "rb") as f:
+            text = f.read()
+    except OSError:
+        return None
+    m = re.search(rb"ERROR: (Address|Leak|Memory)Sanitizer|runtime error: ",
+                  text)
+    if m is None:
+        return None
+    start = text.rfind(b"\n", 0, m.start()) + 1
+    return text[start:start + 2000].decode("utf-8", "replace")
+
+
 # ---------------------------------------------------------------- mork
 
 MSG_READ = 0x1
@@ -865,7 +880,7 @@ class Run:
         server = self.server = tern_server.TernServer(keep=self.keep)
         server.setup()
         make_ca_and_cert(os.path.join(server.data, "tls"))
-        imapd = Imapd(server)
+        imapd = self.imapd = Imapd(server)
         disp = Display(self.outdir)
         home = tempfile.mkdtemp(prefix="tern-gui-home-")
         profile = os.path.join(home, "profile")
@@ -903,6 +918,10 @@ class Run:
                 tb.stop()
                 res.check("Thunderbird quits on Ctrl+Q", quit_ok)
                 self.check_msf(profile)
+                mail = os.path.join(profile, "ImapMail")
+                if os.path.isdir(mail):   # the .msf files, to look at
+                    shutil.copytree(mail, os.path.join(self.outdir,
+                                                       "ImapMail"))
             disp.stop()
             imapd.stop()
             for path in (imapd.log_path, server.log_path):
@@ -1040,30 +1059,45 @@ class Run:
         ok, detail = imap_check_moved(server, self.imap_port(), subj)
         res.check("Delete moves it to Trash (over IMAP)", ok, detail,
                   pending=pend)
+        san = [r for r in (server.sanitizer_report(),
+                           sanitizer_report(self.imapd.log_path)) if r]
+        res.check("no sanitizer report from smtpd or imapd", not san,
+                  "; ".join(san)[:2000])
         bads = tr.bads()
         res.check("imapd never answered BAD", not bads, "; ".join(bads[:3]))
         res.check("Thunderbird showed no alert", self.alerts == 0,
                   "%d alert(s), see alert-*.png" % self.alerts,
                   pending=pend or tr.not_implemented("FETCH"))
         res.check("Thunderbird still runs", alive())
+        # Give it time to write every folder's flags before Ctrl+Q (a
+        # loaded machine took longer for Archive.msf once).
+        wait_for(lambda: not self.folder_flag_problems(profile), 15)
 
     def imap_port(self):
         with open(self.server.conf) as f:
             return int(re.search(r'name = "imap"; address = "[^"]*"; '
                                  r'port = (\d+)', f.read()).group(1))
 
-    def check_msf(self, profile):
-        """What Thunderbird stored for its folder pane and message list:
-        the special-use folder flags and the INBOX rows."""
-        res = self.res
+    def folder_flag_problems(self, profile):
         d = os.path.join(profile, "ImapMail", "127.0.0.1")
         bad = []
         for name, flag in FOLDER_FLAGS.items():
             path = os.path.join(d, ("INBOX" if name == "Inbox" else name) +
                                 ".msf")
-            fl = msf_folder_flags(path) if os.path.exists(path) else None
+            try:
+                fl = msf_folder_flags(path)
+            except OSError:
+                fl = None
             if fl is None or not fl & flag:
                 bad.append("%s=%s" % (name, fl if fl is None else hex(fl)))
+        return bad
+
+    def check_msf(self, profile):
+        """What Thunderbird stored for its folder pane and message list:
+        the special-use folder flags and the INBOX rows."""
+        res = self.res
+        d = os.path.join(profile, "ImapMail", "127.0.0.1")
+        bad = self.folder_flag_problems(profile)
         res.check("folder pane: Inbox Drafts Sent Trash Junk Archive with "
                   "their special uses", not bad, " ".join(bad))
         path = os.path.join(d, "INBOX.msf")
