@@ -224,10 +224,14 @@ class Imapd:
             self.log.close()
         self.proc = None
 
+# Delivered while Thunderbird IDLEs in the INBOX.
+LATE = ("Erin Evans", "erin@fifth.example", "Arrived during IDLE",
+        (2026, 11, 20, 14, 0), None)
 
-def deliver(server):
+
+def deliver(server, messages=MESSAGES):
     with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
-        for name, addr, subject, date, attach in MESSAGES:
+        for name, addr, subject, date, attach in messages:
             m = EmailMessage()
             m["From"] = "%s <%s>" % (name, addr)
             m["To"] = "Demo <%s>" % DEMO_USER
@@ -845,6 +849,7 @@ class Run:
         self.shots = []
         self.alerts = 0
         self.opened = None
+        self.late = False
 
     def shot(self, name):
         p = screenshot(self.display, os.path.join(self.outdir, name))
@@ -1059,6 +1064,7 @@ class Run:
         ok, detail = imap_check_moved(server, self.imap_port(), subj)
         res.check("Delete moves it to Trash (over IMAP)", ok, detail,
                   pending=pend)
+        self.idle_delivery(res, tr, server, dead)
         san = [r for r in (server.sanitizer_report(),
                            sanitizer_report(self.imapd.log_path)) if r]
         res.check("no sanitizer report from smtpd or imapd", not san,
@@ -1072,6 +1078,33 @@ class Run:
         # Give it time to write every folder's flags before Ctrl+Q (a
         # loaded machine took longer for Archive.msf once).
         wait_for(lambda: not self.folder_flag_problems(profile), 15)
+
+    def idle_delivery(self, res, tr, server, dead):
+        """A message arrives while Thunderbird IDLEs: imapd must tell it
+        (EXISTS during IDLE), and Thunderbird fetches its headers at once
+        rather than at its next poll a minute later."""
+        def idling():
+            last = {}
+            for sess, d, line in tr.server_side():
+                if d == "C":
+                    last[sess] = line
+                elif d == "S" and sess in last and \
+                        line.startswith(last[sess].split(None, 1)[0] + " "):
+                    last[sess] = None          # answered
+            return any(l and l.split(None, 2)[1:2] == ["IDLE"]
+                       for l in last.values())
+        idle = wait_for(idling, 20, give_up=dead)
+        res.check("Thunderbird IDLEs in the INBOX", idle)
+        sent = time.monotonic()
+        deliver(server, [LATE])
+        got = wait_for(lambda: LATE[2] in tr.received(), 30, give_up=dead)
+        res.check("a message delivered during IDLE shows up at once", got,
+                  "%.1f s" % (time.monotonic() - sent) if got else
+                  "Thunderbird did not fetch it within 30 s",
+                  pending=tr.not_implemented("IDLE"))
+        self.late = got
+        time.sleep(2)
+        self.shot("4-idle.png")
 
     def imap_port(self):
         with open(self.server.conf) as f:
@@ -1104,6 +1137,8 @@ class Run:
         msgs = msf_messages(path) if os.path.exists(path) else []
         pend = self.trace.not_implemented("FETCH")
         want = [m for m in MESSAGES if m is not self.opened]
+        if self.late:
+            want.append(LATE)
         rows = {}
         for r in msgs:
             for m in want:
