@@ -956,7 +956,21 @@ class Run:
                       tr.answered("LOGIN"), 60, give_up=dead)
         res.check("Thunderbird logs in (normal password)", bool(li),
                   li[0] if li else "no AUTHENTICATE/LOGIN answered OK")
-        res.check("after STARTTLS", bool(tr.answered("STARTTLS")))
+        # Every session that logged in had said STARTTLS first.
+        plain = []
+        for sess, d, line in tr.server_side():
+            parts = line.split(None, 2)
+            if d != "C" or len(parts) < 2:
+                continue
+            if parts[1].upper() == "STARTTLS":
+                plain.append(("tls", sess))
+            elif parts[1].upper() in ("AUTHENTICATE", "LOGIN") and \
+                    ("tls", sess) not in plain:
+                plain.append(("plain", sess))
+        plain = [sess for kind, sess in plain if kind == "plain"]
+        res.check("logins only after STARTTLS", bool(li) and not plain,
+                  "sessions %s logged in without it" % plain if plain
+                  else "")
         lst = wait_for(lambda: tr.answered(
             "LIST", pred=lambda l: "special-use" in l.lower()), 30,
             give_up=dead)
