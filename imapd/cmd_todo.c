@@ -35,12 +35,6 @@ cmd_store(struct imap_cmd *c)
 }
 
 void
-cmd_search(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
 cmd_copy(struct imap_cmd *c)
 {
 	todo(c);
@@ -54,12 +48,6 @@ cmd_move(struct imap_cmd *c)
 
 void
 cmd_expunge(struct imap_cmd *c)
-{
-	todo(c);
-}
-
-void
-cmd_idle(struct imap_cmd *c)
 {
 	todo(c);
 }

@@ -112,6 +112,7 @@ mailbox_view_free(struct mailbox_view **vp)
 		return;
 	maildir_mailbox_free(&v->mb);
 	free(v->msgs);
+	free(v->saved);
 	free(v->name);
 	free(v->path);
 	free(v);
@@ -354,8 +355,17 @@ mailbox_view_resolve(const struct mailbox_view *v,
 	*seqs_r = NULL;
 	*n_r = 0;
 	if (set->saved) {
-		*error_r = "$ is not supported";
-		return -1;
+		/* RFC 5182 2.1: expunged ones are simply gone */
+		seqs = arena_alloc_array(a, v->n_saved + 1, sizeof(*seqs));
+		for (i = 0; i < v->n_saved; i++) {
+			uint32_t seq = mailbox_view_seq(v, v->saved[i]);
+
+			if (seq != 0 && !v->msgs[seq - 1].expunged)
+				seqs[n++] = seq;
+		}
+		*seqs_r = seqs;
+		*n_r = n;
+		return 0;
 	}
 	if (v->count == 0) {
 		if (uid)
@@ -386,6 +396,38 @@ mailbox_view_resolve(const struct mailbox_view *v,
 	*seqs_r = seqs;
 	*n_r = n;
 	return 0;
+}
+
+void
+mailbox_view_save_result(struct mailbox_view *v, const uint32_t *uids,
+	size_t n)
+{
+	free(v->saved);
+	v->saved = NULL;
+	v->n_saved = 0;
+	if (n == 0)
+		return;
+	v->saved = xreallocarray(NULL, n, sizeof(*uids));
+	memcpy(v->saved, uids, n * sizeof(*uids));
+	v->n_saved = n;
+}
+
+bool
+mailbox_view_saved_has(const struct mailbox_view *v, uint32_t uid)
+{
+	size_t lo = 0, hi = v->n_saved;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->saved[mid] == uid)
+			return true;
+		if (v->saved[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 int

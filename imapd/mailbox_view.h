@@ -61,6 +61,9 @@ struct mailbox_view {
 	size_t announced_exists;	/* EXISTS the client knows */
 	size_t announced_recent;
 	unsigned announced_keywords;	/* keywords in the last FLAGS */
+	uint32_t *saved;		/* SEARCHRES "$" (RFC 5182): UIDs,
+					 * ascending; xmalloc()ed */
+	size_t n_saved;
 };
 
 /* Flags for mailbox_view_send_updates. */
@@ -113,11 +116,19 @@ uint32_t mailbox_view_uidnext(const struct mailbox_view *v);
  * the set holds UIDs: '*' is the highest UID, UIDs not in the view are
  * skipped (RFC 9051 6.4.9; "UIDNEXT:*" gives the last message). Without
  * uid, a number beyond the count is an error: -1 with *error_r. An
- * empty mailbox gives none. "$" is not handled here (SEARCHRES).
+ * empty mailbox gives none. "$" gives the saved search result (RFC 5182
+ * 2.1: the messages still there, with or without uid).
  */
 int mailbox_view_resolve(const struct mailbox_view *v,
 	const struct imap_seqset *set, bool uid, struct arena *a,
 	uint32_t **seqs_r, size_t *n_r, const char **error_r);
+
+/* Keep uids[0..n) (ascending) as the saved search result "$" (RFC 5182);
+ * it lives as long as the view (SELECT, UNSELECT and CLOSE drop it). */
+void mailbox_view_save_result(struct mailbox_view *v, const uint32_t *uids,
+	size_t n);
+/* Is uid in the saved result? */
+bool mailbox_view_saved_has(const struct mailbox_view *v, uint32_t uid);
 
 /* "(\Seen \Recent $Junk)" for seq into out. */
 int mailbox_view_format_flags(const struct mailbox_view *v, uint32_t seq,

@@ -81,7 +81,7 @@ imap_capabilities(const struct imap_session *s)
 {
 	static char caps[512];
 
-	/* XXX: IDLE, MOVE, UIDPLUS, APPENDLIMIT, BINARY, CONDSTORE come
+	/* XXX: MOVE, UIDPLUS, APPENDLIMIT, BINARY, CONDSTORE come
 	 * with their commands */
 	if (s->state == IMAP_ST_NOTAUTH) {
 		(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 "
@@ -93,7 +93,8 @@ imap_capabilities(const struct imap_session *s)
 	}
 	return "IMAP4rev1 IMAP4rev2 SASL-IR ID ENABLE LITERAL+ NAMESPACE "
 	    "UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE "
-	    "CREATE-SPECIAL-USE UTF8=ACCEPT STATUS=SIZE";
+	    "CREATE-SPECIAL-USE UTF8=ACCEPT STATUS=SIZE IDLE ESEARCH "
+	    "SEARCHRES";
 }
 
 void

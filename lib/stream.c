@@ -645,6 +645,12 @@ stream_has_pending(const struct stream *s)
 	return s->ssl != NULL && SSL_pending(s->ssl) > 0;
 }
 
+int
+stream_read_fd(const struct stream *s)
+{
+	return s->ops == &mem_ops ? -1 : s->rfd;
+}
+
 /* output */
 
 void

@@ -62,6 +62,10 @@ int stream_read_exact(struct stream *s, struct buf *b, size_t n);
 ssize_t stream_read(struct stream *s, void *p, size_t size);
 /* Input is buffered already (pipelining; STARTTLS injection check). */
 bool stream_has_pending(const struct stream *s);
+/* The fd input comes from, to poll() it alongside others (IDLE); -1 for
+ * a mem stream. Check stream_has_pending() first: buffered input does
+ * not make the fd readable. */
+int stream_read_fd(const struct stream *s);
 
 /* Buffered writes; errors are sticky and reported by stream_flush(). */
 void stream_write(struct stream *s, const void *p, size_t len);

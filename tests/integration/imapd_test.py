@@ -4,7 +4,9 @@
 # imaplib. One throw-away smtpd (tern_server.py) plus an imapd on the
 # same data dir and config (an "imapd" group with free loopback ports
 # added): login over STARTTLS and over implicit TLS, LIST, CREATE, RENAME,
-# DELETE, and SELECT of a message smtpd delivered. Exits 77 (skip) when
+# DELETE, SELECT of a message smtpd delivered, SEARCH, and IDLE (raw, as
+# imaplib 3.11 has no idle()): a delivery and an expunge by another
+# process reach the idling session within a second. Exits 77 (skip) when
 # imapd or smtpd is not built. Run: tests/integration/imapd_test.py [-v]
 
 import imaplib
@@ -167,6 +169,71 @@ class ImapdTest(unittest.TestCase):
         self.assertIn(b"MESSAGES %d" % (before + 1), data[0])
         typ, data = m.select("INBOX", readonly=True)
         self.assertEqual(int(data[0]), before + 1)
+        m.logout()
+
+    def test_search(self):
+        tok = uuid.uuid4().hex
+        m = starttls_login()
+        m.select("INBOX")
+        msg = ("From: <x@remote.example>\r\nTo: <%s>\r\nSubject: =?UTF-8?Q?"
+               "Gr=C3=BC=C3=9Fe_%s?=\r\n\r\nbody\r\n" % (DEMO_USER, tok))
+        with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
+            s.sendmail("x@remote.example", [DEMO_USER], msg)
+        m.noop()
+        # the UTF-8 string goes as a literal (imaplib's m.literal)
+        m.literal = ("grüße %s" % tok.upper()).encode("utf-8")
+        typ, data = m.uid("SEARCH", "CHARSET", "UTF-8", "SUBJECT")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(len(data[0].split()), 1)
+        typ, data = m.search(None, "CHARSET", "KOI8-R", "ALL")
+        self.assertEqual(typ, "NO")
+        m.logout()
+
+    def test_idle_sees_delivery_and_expunge(self):
+        tok = uuid.uuid4().hex
+        m = starttls_login()
+        typ, data = m.select("INBOX")
+        count = int(data[0])
+        sock = m.socket()
+        sock.sendall(b"i1 IDLE\r\n")
+        self.assertEqual(m.readline(), b"+ idling\r\n")
+        msg = ("From: <x@remote.example>\r\nTo: <%s>\r\nSubject: idle %s"
+               "\r\n\r\nbody\r\n" % (DEMO_USER, tok))
+        with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
+            s.sendmail("x@remote.example", [DEMO_USER], msg)
+        sock.settimeout(1.5)
+        t0 = time.monotonic()
+        self.assertEqual(m.readline(), b"* %d EXISTS\r\n" % (count + 1))
+        self.assertLess(time.monotonic() - t0, 1.5)
+        # another process expunges it: remove the file from the Maildir
+        # (what a second session's EXPUNGE does on disk)
+        md = server.maildir()
+        found = []
+        for sub in ("new", "cur"):
+            for name in os.listdir(os.path.join(md, sub)):
+                path = os.path.join(md, sub, name)
+                with open(path, "rb") as f:
+                    if tok.encode() in f.read():
+                        found.append(path)
+        self.assertEqual(len(found), 1)
+        os.unlink(found[0])
+        t0 = time.monotonic()
+        line = m.readline()
+        while line.startswith(b"* ") and b"RECENT" in line:
+            line = m.readline()
+        self.assertEqual(line, b"* %d EXPUNGE\r\n" % (count + 1))
+        self.assertLess(time.monotonic() - t0, 1.5)
+        sock.settimeout(10)
+        # DONE with a command pipelined in the same packet (iOS)
+        sock.sendall(b"DONE\r\ni2 NOOP\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        self.assertEqual(line, b"i1 OK Idle completed\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        self.assertEqual(line, b"i2 OK NOOP completed\r\n")
         m.logout()
 
 

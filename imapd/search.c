@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * search: the SEARCH evaluator (see search.h). The key tree is at most
+ * SEARCH_DEPTH_MAX deep (search_parse.c checks it), so evaluation may
+ * recurse with a checked depth (STYLE.md 7.3). A message's file is read
+ * at most twice: its header block for header keys, and mmap()ed whole
+ * when a BODY or TEXT key needs it.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "search.h"
+#include "keywords.h"
+#include "maildir.h"
+#include "message.h"
+#include "str.h"
+#include "tern.h"
+
+/* One message being evaluated; its data lives in the search arena
+ * until the next message (arena_reset_to). */
+struct msg_ctx {
+	const struct mailbox_view *v;
+	struct arena *a;
+	uint32_t seq;
+	const struct maildir_mail *mail;
+	char path[MAILDIR_PATH_MAX];
+	uint32_t star_seq, star_uid;
+
+	bool have_stat, stat_failed;
+	int32_t internal_day;
+
+	bool have_header, header_failed;
+	struct message *header;		/* the header block only */
+	bool have_sent, sent_failed;
+	int32_t sent_day;
+
+	bool have_body, body_failed;
+	void *map;
+	size_t map_len;
+	struct message *msg;		/* the whole message */
+	struct buf decoded;		/* one part, reused */
+	struct buf utf8;
+};
+
+static const struct {
+	unsigned flag;
+	char letter;
+} flag_letters[] = {
+	{ IMAP_FLAG_ANSWERED, 'R' },
+	{ IMAP_FLAG_FLAGGED, 'F' },
+	{ IMAP_FLAG_DELETED, 'T' },
+	{ IMAP_FLAG_SEEN, 'S' },
+	{ IMAP_FLAG_DRAFT, 'D' },
+};
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+bool
+search_contains(struct span hay, struct span needle)
+{
+	size_t i, j;
+
+	if (needle.len == 0)
+		return true;
+	if (needle.len > hay.len)
+		return false;
+	/* XXX: ASCII folding only; Dovecot's i;unicode-casemap also folds
+	 * non-ASCII letters */
+	for (i = 0; i + needle.len <= hay.len; i++) {
+		if (lower((unsigned char)hay.p[i]) !=
+		    (unsigned char)needle.p[0])
+			continue;
+		for (j = 1; j < needle.len; j++) {
+			if (lower((unsigned char)hay.p[i + j]) !=
+			    (unsigned char)needle.p[j])
+				break;
+		}
+		if (j == needle.len)
+			return true;
+	}
+	return false;
+}
+
+int
+search_parse_rfc5322_date(const char *value, int32_t *day_r)
+{
+	static const char *const months[12] = {
+		"jan", "feb", "mar", "apr", "may", "jun",
+		"jul", "aug", "sep", "oct", "nov", "dec",
+	};
+	const char *p = value, *q;
+	uint32_t day, year;
+	unsigned m;
+
+	/* [ day-of-week "," ] day month year (RFC 5322 3.3, 4.3) */
+	while (*p == ' ' || *p == '\t')
+		p++;
+	q = strchr(p, ',');
+	if (q != NULL && q - p <= 10)
+		p = q + 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (q = p; *q >= '0' && *q <= '9'; q++)
+		;
+	if (q - p < 1 || q - p > 2 || parse_u32(span_make(p, (size_t)(q -
+	    p)), 31, &day) < 0 || day == 0)
+		return -1;
+	for (p = q; *p == ' ' || *p == '\t' || *p == '-'; p++)
+		;
+	for (m = 0; m < 12; m++) {
+		if (strncasecmp(p, months[m], 3) == 0)
+			break;
+	}
+	if (m == 12)
+		return -1;
+	for (p += 3; (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+	    p++)
+		;
+	for (; *p == ' ' || *p == '\t' || *p == '-'; p++)
+		;
+	for (q = p; *q >= '0' && *q <= '9'; q++)
+		;
+	if (q - p < 2 || q - p > 4 || parse_u32(span_make(p, (size_t)(q -
+	    p)), 9999, &year) < 0)
+		return -1;
+	/* RFC 5322 4.3: two digits are 19xx from 50 up, else 20xx; three
+	 * digits add 1900 */
+	if (q - p == 2)
+		year += year >= 50 ? 1900 : 2000;
+	else if (q - p == 3)
+		year += 1900;
+	*day_r = search_days_from_civil((int)year, m + 1, day);
+	return 0;
+}
+
+static int
+load_stat(struct msg_ctx *m)
+{
+	struct stat st;
+	struct tm tm;
+
+	if (m->have_stat)
+		return m->stat_failed ? -1 : 0;
+	m->have_stat = true;
+	if (stat(m->path, &st) < 0 || localtime_r(&st.st_mtime, &tm) ==
+	    NULL) {
+		m->stat_failed = true;
+		return -1;
+	}
+	/* RFC 3501 6.4.4: the date in the server's time zone, as Dovecot */
+	m->internal_day = search_days_from_civil(tm.tm_year + 1900,
+	    (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+	return 0;
+}
+
+/* The end of the header block in p[0..len): after the blank line, or
+ * len when there is none. */
+static size_t
+header_end(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len > 0 && p[0] == '\n')
+		return 1;
+	if (len > 1 && p[0] == '\r' && p[1] == '\n')
+		return 2;
+	for (i = 0; i + 1 < len; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (p[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 3;
+	}
+	return len;
+}
+
+static int
+load_header(struct msg_ctx *m)
+{
+	char *data;
+	size_t len = 0;
+	const char *error;
+	int fd;
+
+	if (m->have_header)
+		return m->header_failed ? -1 : 0;
+	m->have_header = true;
+	m->header_failed = true;
+	if (m->have_body && m->msg != NULL) {
+		m->header = m->msg;
+		m->header_failed = false;
+		return 0;
+	}
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	data = arena_alloc(m->a, SEARCH_HEADER_READ_MAX + 1);
+	while (len < SEARCH_HEADER_READ_MAX) {
+		ssize_t n = read(fd, data + len, SEARCH_HEADER_READ_MAX - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (header_end(data, len) < len)
+			break;
+	}
+	(void)close(fd);
+	len = header_end(data, len);
+	if (message_parse(span_make(data, len), NULL, m->a, &m->header,
+	    &error) < 0)
+		return -1;
+	m->header_failed = false;
+	return 0;
+}
+
+static int
+load_body(struct msg_ctx *m)
+{
+	struct stat st;
+	const char *error;
+	int fd;
+
+	if (m->have_body)
+		return m->body_failed ? -1 : 0;
+	m->have_body = true;
+	m->body_failed = true;
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > SEARCH_MESSAGE_MAX) {
+		(void)close(fd);
+		return -1;
+	}
+	if (st.st_size > 0) {
+		m->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		    fd, 0);
+		if (m->map == MAP_FAILED) {
+			m->map = NULL;
+			(void)close(fd);
+			return -1;
+		}
+		m->map_len = (size_t)st.st_size;
+	}
+	(void)close(fd);
+	if (message_parse(span_make(m->map != NULL ? m->map : "",
+	    m->map_len), NULL, m->a, &m->msg, &error) < 0)
+		return -1;
+	m->body_failed = false;
+	return 0;
+}
+
+/* Does a field of part p named name (NULL: any) contain value, after
+ * RFC 2047 decoding? An empty value matches an existing field. */
+static bool
+fields_match(struct msg_ctx *m, const struct message_part *p,
+	const char *name, struct span value)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nfields; i++) {
+		const struct message_field *f = &p->fields[i];
+		char *dec;
+
+		if (name != NULL && !span_eq_ci(f->name, name))
+			continue;
+		if (value.len == 0)
+			return true;
+		if (name == NULL && search_contains(f->name, value))
+			return true;
+		dec = message_decode_words(span_str(message_field_unfold(f,
+		    m->a)), m->a);
+		if (search_contains(span_str(dec), value))
+			return true;
+	}
+	return false;
+}
+
+static const char *
+part_charset(const struct message_part *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nparams; i++) {
+		if (strcasecmp(p->params[i].name, "charset") == 0)
+			return p->params[i].decoded;
+	}
+	return NULL;
+}
+
+/* Search one text part's decoded, UTF-8 converted body. */
+static bool
+part_match(struct msg_ctx *m, const struct message_part *p,
+	struct span value)
+{
+	const char *charset = part_charset(p), *error;
+	struct span text;
+
+	buf_reset(&m->decoded);
+	if (message_part_decode(m->msg, p, &m->decoded, &error) < 0) {
+		/* too big or unknown encoding: the bytes as sent */
+		return search_contains(span_make(m->msg->data.p +
+		    p->body_start, p->body_end - p->body_start), value);
+	}
+	text = buf_span(&m->decoded);
+	if (charset != NULL && strcasecmp(charset, "utf-8") != 0 &&
+	    strcasecmp(charset, "us-ascii") != 0) {
+		buf_reset(&m->utf8);
+		if (message_charset_to_utf8(charset, text.p, text.len,
+		    &m->utf8) == 0)
+			text = buf_span(&m->utf8);
+	}
+	return search_contains(text, value);
+}
+
+/* BODY: the text parts of the whole tree (nested messages included),
+ * walked through the parent links. TEXT also looks at every header. */
+static bool
+body_match(struct msg_ctx *m, struct span value, bool headers)
+{
+	const struct message_part *p = m->msg->root;
+
+	while (p != NULL) {
+		if (headers && fields_match(m, p, NULL, value))
+			return true;
+		if (p->children == NULL && (p->flags & MESSAGE_PART_TEXT) != 0 &&
+		    part_match(m, p, value))
+			return true;
+		if (p->children != NULL) {
+			p = p->children;
+			continue;
+		}
+		while (p != NULL && p->next == NULL)
+			p = p->parent;
+		if (p != NULL)
+			p = p->next;
+	}
+	return false;
+}
+
+static bool
+flag_set(const struct msg_ctx *m, unsigned flag)
+{
+	size_t i;
+
+	for (i = 0; i < N_ELEMENTS(flag_letters); i++) {
+		if (flag_letters[i].flag == flag)
+			return maildir_flags_has(m->mail->flags,
+			    flag_letters[i].letter);
+	}
+	return false;
+}
+
+static bool
+keyword_set(const struct msg_ctx *m, const char *name)
+{
+	int i = keywords_lookup(&m->v->mb->keywords, name);
+
+	return i >= 0 && (m->mail->keywords & (1u << i)) != 0;
+}
+
+static bool eval(struct msg_ctx *m, const struct search_key *k,
+	unsigned depth);
+
+/* AND (all) or OR (any) of k's children, cheapest first. */
+static bool
+eval_children(struct msg_ctx *m, const struct search_key *k, bool any,
+	unsigned depth)
+{
+	const struct search_key *c;
+	int cost;
+
+	for (cost = SEARCH_COST_NONE; cost <= SEARCH_COST_BODY; cost++) {
+		for (c = k->child; c != NULL; c = c->next) {
+			if ((int)c->cost != cost)
+				continue;
+			if (eval(m, c, depth + 1) == any)
+				return any;
+		}
+	}
+	return !any;
+}
+
+static bool
+eval(struct msg_ctx *m, const struct search_key *k, unsigned depth)
+{
+	const struct search_key *c;
+	int32_t day;
+	char *v;
+
+	/* the parser bounds the depth; two more for the NEW group */
+	assert(depth <= SEARCH_DEPTH_MAX + 2);
+	switch (k->type) {
+	case SEARCH_ALL:
+		return true;
+	case SEARCH_AND:
+		return eval_children(m, k, false, depth);
+	case SEARCH_OR:
+		return eval_children(m, k, true, depth);
+	case SEARCH_NOT:
+		c = k->child;
+		return !eval(m, c, depth + 1);
+	case SEARCH_FLAG:
+		return flag_set(m, k->flag) == k->set;
+	case SEARCH_KEYWORD:
+		return keyword_set(m, k->str) == k->set;
+	case SEARCH_RECENT:
+		return m->v->msgs[m->seq - 1].recent == k->set;
+	case SEARCH_SEQSET:
+		if (k->seqset.saved)
+			return mailbox_view_saved_has(m->v, m->mail->uid);
+		return imap_seqset_contains(&k->seqset, m->seq, m->star_seq);
+	case SEARCH_UIDSET:
+		if (k->seqset.saved)
+			return mailbox_view_saved_has(m->v, m->mail->uid);
+		return imap_seqset_contains(&k->seqset, m->mail->uid,
+		    m->star_uid);
+	case SEARCH_LARGER:
+		return m->mail->vsize > k->num;
+	case SEARCH_SMALLER:
+		return m->mail->vsize < k->num;
+	case SEARCH_BEFORE:
+	case SEARCH_ON:
+	case SEARCH_SINCE:
+		if (load_stat(m) < 0)
+			return false;
+		day = m->internal_day;
+		goto date;
+	case SEARCH_SENTBEFORE:
+	case SEARCH_SENTON:
+	case SEARCH_SENTSINCE:
+		if (!m->have_sent) {
+			m->have_sent = true;
+			m->sent_failed = true;
+			if (load_header(m) == 0) {
+				v = message_header_get(m->header->root, "Date",
+				    m->a);
+				if (v != NULL && search_parse_rfc5322_date(v,
+				    &m->sent_day) == 0)
+					m->sent_failed = false;
+			}
+		}
+		if (m->sent_failed)
+			return false;
+		day = m->sent_day;
+		goto date;
+	case SEARCH_HEADER:
+		if (load_header(m) < 0)
+			return false;
+		return fields_match(m, m->header->root, k->str,
+		    span_str(k->value));
+	case SEARCH_BODY:
+	case SEARCH_TEXT:
+		if (load_body(m) < 0)
+			return false;
+		return body_match(m, span_str(k->value),
+		    k->type == SEARCH_TEXT);
+	case SEARCH_MODSEQ:
+		/* XXX: no mod-sequences until CONDSTORE; cmd_search.c
+		 * refuses MODSEQ before we get here */
+		return false;
+	}
+	return false;
+date:
+	switch (k->type) {
+	case SEARCH_BEFORE:
+	case SEARCH_SENTBEFORE:
+		return day < k->day;
+	case SEARCH_ON:
+	case SEARCH_SENTON:
+		return day == k->day;
+	default:
+		return day >= k->day;
+	}
+}
+
+/* Lowercase the values once, so search_contains folds one side. */
+static void
+lower_tree(struct search_key *k)
+{
+	/* pre-order; the stack keeps the next sibling of each open level,
+	 * so it is as deep as the tree (NEW adds one level) */
+	struct search_key *stack[SEARCH_DEPTH_MAX + 4];
+	struct search_key *x = k;
+	size_t n = 0;
+
+	while (x != NULL || n > 0) {
+		if (x == NULL) {
+			x = stack[--n];
+			continue;
+		}
+		if (x->value != NULL) {
+			char *s = (char *)x->value;
+
+			for (; *s != '\0'; s++)
+				*s = (char)lower((unsigned char)*s);
+		}
+		if (x->child == NULL) {
+			x = x->next;
+			continue;
+		}
+		if (x->next != NULL) {
+			assert(n < N_ELEMENTS(stack));
+			stack[n++] = x->next;
+		}
+		x = x->child;
+	}
+}
+
+int
+search_run(const struct mailbox_view *v, const struct search_program *prog,
+	struct arena *a, uint32_t **seqs_r, size_t *n_r)
+{
+	uint32_t count = mailbox_view_count(v), seq, *seqs;
+	struct msg_ctx *m;
+	size_t n = 0;
+	lower_tree(prog->root);
+	seqs = arena_alloc_array(a, (size_t)count + 1, sizeof(*seqs));
+	m = arena_alloc(a, sizeof(*m));
+	buf_init(&m->decoded, SEARCH_PART_DECODED_MAX);
+	buf_init(&m->utf8, SEARCH_PART_DECODED_MAX);
+	for (seq = 1; seq <= count; seq++) {
+		const struct maildir_mail *mail = mailbox_view_mail(v, seq);
+		struct arena_mark mark;
+		bool match;
+
+		if (mail == NULL)
+			continue;	/* a ghost */
+		mark = arena_mark(a);
+		memset(m, 0, offsetof(struct msg_ctx, decoded));
+		m->v = v;
+		m->a = a;
+		m->seq = seq;
+		m->mail = mail;
+		m->star_seq = count;
+		m->star_uid = mailbox_view_uid(v, count);
+		if (maildir_mailbox_mail_path(v->mb, mail, m->path,
+		    sizeof(m->path)) < 0)
+			continue;
+		match = eval(m, prog->root, 0);
+		if (m->map != NULL)
+			(void)munmap(m->map, m->map_len);
+		arena_reset_to(a, mark);
+		if (match)
+			seqs[n++] = seq;
+	}
+	buf_clear(&m->decoded);
+	buf_clear(&m->utf8);
+	*seqs_r = seqs;
+	*n_r = n;
+	return 0;
+}
