@@ -154,25 +154,30 @@ END_TEST
 
 START_TEST(test_expunge_log_bound)
 {
+	size_t total = MODSEQ_EXPUNGED_MAX + 15, i;
+	struct modseq_current *cur = calloc(total, sizeof(*cur));
 	struct modseq_state st;
-	struct modseq_current cur;
-	size_t i;
 
 	modseq_init(&st);
-	ck_assert(update(&st, 7, "", BASE, 0));
-	/* MODSEQ_EXPUNGED_MAX + 10 expunges, one per sync */
-	for (i = 1; i <= MODSEQ_EXPUNGED_MAX + 10; i++) {
-		cur.uid = (uint32_t)i;
-		cur.flags = "";
-		ck_assert(modseq_update(&st, 7, &cur, 1, 0, 0));
-		ck_assert(modseq_update(&st, 7, NULL, 0, 0, 0));
+	for (i = 0; i < total; i++) {
+		cur[i].uid = (uint32_t)i + 1;
+		cur[i].flags = "";
 	}
-	ck_assert_uint_le(st.n_expunged, MODSEQ_EXPUNGED_MAX);
-	/* the floor covers what was dropped, the log what was kept */
-	ck_assert_uint_ge(st.floor, BASE + 2 * 10);
-	ck_assert_uint_gt(st.expunged[0].modseq, st.floor);
-	ck_assert_uint_eq(st.expunged[st.n_expunged - 1].uid,
-	    MODSEQ_EXPUNGED_MAX + 10);
+	ck_assert(modseq_update(&st, 7, cur, total, BASE, 0));
+	/* all but the last 20 go at BASE + 1, those 20 at BASE + 2 */
+	ck_assert(modseq_update(&st, 7, cur + total - 20, 20, 0, 0));
+	ck_assert_uint_eq(st.n_expunged, MODSEQ_EXPUNGED_MAX - 5);
+	ck_assert_uint_eq(st.floor, BASE);
+	ck_assert(modseq_update(&st, 7, NULL, 0, 0, 0));
+	/* 15 too many: the oldest go, and the floor rises over them and
+	 * over everything else at their modseq, so the log and the floor
+	 * never overlap */
+	ck_assert_uint_eq(st.floor, BASE + 1);
+	ck_assert_uint_eq(st.n_expunged, 20);
+	ck_assert_uint_eq(st.expunged[0].modseq, BASE + 2);
+	ck_assert_uint_eq(st.expunged[0].uid, total - 19);
+	ck_assert_uint_eq(st.highest, BASE + 2);
+	free(cur);
 	modseq_clear(&st);
 }
 END_TEST
