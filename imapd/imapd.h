@@ -59,6 +59,7 @@ enum imap_counter {
 
 struct mailbox_view;
 struct imap_command;
+struct append_state;
 
 struct imap_session {
 	const struct tern_config *cfg;
@@ -77,6 +78,7 @@ struct imap_session {
 	unsigned enabled;		/* enum imap_enabled */
 	struct imap_reader reader;
 	struct mailbox_view *view;	/* selected mailbox, or NULL */
+	struct append_state *append;	/* cmd_append.c's reader hook */
 	unsigned counts[IMAP_COUNT_N];
 	const char *preauth;		/* --preauth USER (tests) */
 	bool logout;
@@ -132,6 +134,12 @@ int imap_cmd_mailbox(struct imap_cmd *c, const struct imap_arg *arg,
 int imap_append_mailbox(const struct imap_session *s, struct buf *out,
 	const char *name);
 
+/* APPEND streams message literals into the target's tmp/ through the
+ * reader hook (cmd_append.c): installed by imap_session_init, and
+ * cleared (unfinished deliveries unlinked) by imap_session_clear. */
+void imap_append_hook_install(struct imap_session *s);
+void imap_append_hook_clear(struct imap_session *s);
+
 /* Handlers (commands.c points at them). Each ends with exactly one of
  * imap_ok/imap_no/imap_bad (reply.h). */
 typedef void imap_cmd_fn(struct imap_cmd *c);
@@ -140,8 +148,8 @@ imap_cmd_fn cmd_capability, cmd_noop, cmd_logout, cmd_id, cmd_enable,
 	cmd_delete, cmd_rename, cmd_subscribe, cmd_unsubscribe, cmd_list,
 	cmd_lsub, cmd_status, cmd_select, cmd_examine, cmd_unselect,
 	cmd_close, cmd_check;
-/* Not implemented yet (cmd_todo.c answers NO [CANNOT]); the next
- * engineer replaces each with its cmd_<group>.c. */
+/* Message commands: cmd_append.c, cmd_fetch.c, cmd_store.c,
+ * cmd_search.c, cmd_copy.c (COPY, MOVE), cmd_expunge.c, cmd_idle.c. */
 imap_cmd_fn cmd_append, cmd_fetch, cmd_store, cmd_search, cmd_copy,
 	cmd_move, cmd_expunge, cmd_idle;
 

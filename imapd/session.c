@@ -81,8 +81,7 @@ imap_capabilities(const struct imap_session *s)
 {
 	static char caps[512];
 
-	/* XXX: MOVE, UIDPLUS, APPENDLIMIT, BINARY, CONDSTORE come
-	 * with their commands */
+	/* XXX: CONDSTORE and QRESYNC come with the modseq store */
 	if (s->state == IMAP_ST_NOTAUTH) {
 		(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 "
 		    "SASL-IR ID ENABLE LITERAL+%s%s",
@@ -91,10 +90,13 @@ imap_capabilities(const struct imap_session *s)
 		    " LOGINDISABLED");
 		return caps;
 	}
-	return "IMAP4rev1 IMAP4rev2 SASL-IR ID ENABLE LITERAL+ NAMESPACE "
-	    "UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE "
-	    "CREATE-SPECIAL-USE UTF8=ACCEPT STATUS=SIZE IDLE ESEARCH "
-	    "SEARCHRES";
+	(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 SASL-IR ID "
+	    "ENABLE LITERAL+ NAMESPACE UNSELECT CHILDREN LIST-EXTENDED "
+	    "LIST-STATUS SPECIAL-USE CREATE-SPECIAL-USE UTF8=ACCEPT "
+	    "STATUS=SIZE IDLE ESEARCH SEARCHRES UIDPLUS MOVE BINARY MULTIAPPEND "
+	    "APPENDLIMIT=%llu",
+	    (unsigned long long)s->cfg->imapd.max_literal_size);
+	return caps;
 }
 
 void
@@ -122,11 +124,13 @@ imap_session_init(struct imap_session *s, const struct tern_config *cfg,
 	lim.mem_max = IMAP_LITERAL_MEM_MAX;
 	lim.literals_max = IMAP_LITERALS_MAX;
 	imap_reader_init(&s->reader, stream, &lim);
+	imap_append_hook_install(s);
 }
 
 void
 imap_session_clear(struct imap_session *s)
 {
+	imap_append_hook_clear(s);
 	mailbox_view_free(&s->view);
 	imap_reader_clear(&s->reader);
 	arena_free(&s->cmd_arena);

@@ -4,9 +4,11 @@
 # imaplib. One throw-away smtpd (tern_server.py) plus an imapd on the
 # same data dir and config (an "imapd" group with free loopback ports
 # added): login over STARTTLS and over implicit TLS, LIST, CREATE, RENAME,
-# DELETE, SELECT of a message smtpd delivered, SEARCH, and IDLE (raw, as
-# imaplib 3.11 has no idle()): a delivery and an expunge by another
-# process reach the idling session within a second. Exits 77 (skip) when
+# DELETE, SELECT of a message smtpd delivered, its byte-exact FETCH,
+# APPEND, FETCH, STORE, COPY, MOVE and EXPUNGE as imaplib drives them,
+# SEARCH, and IDLE (raw, as imaplib 3.11 has no idle()): a delivery and
+# an expunge by another process reach the idling session within a
+# second. Exits 77 (skip) when
 # imapd or smtpd is not built. Run: tests/integration/imapd_test.py [-v]
 
 import imaplib
@@ -234,6 +236,112 @@ class ImapdTest(unittest.TestCase):
         while line.startswith(b"* "):
             line = m.readline()
         self.assertEqual(line, b"i2 OK NOOP completed\r\n")
+
+    def test_fetch_delivered_byte_exact(self):
+        tok = uuid.uuid4().hex
+        body = "".join("line %d of %s with some text\r\n" % (i, tok)
+                       for i in range(2000))
+        msg = ("From: <x@remote.example>\r\nTo: <%s>\r\nSubject: %s\r\n"
+               "\r\n%s" % (DEMO_USER, tok, body))
+        with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
+            s.sendmail("x@remote.example", [DEMO_USER], msg)
+        m = starttls_login()
+        m.select("INBOX")
+        typ, data = m.fetch("1:*", "(UID BODY.PEEK[HEADER.FIELDS (Subject)])")
+        self.assertEqual(typ, "OK")
+        uid = None
+        for d in data:
+            if isinstance(d, tuple) and tok.encode() in d[1]:
+                uid = d[0].split(b"UID ")[1].split()[0].decode()
+        self.assertIsNotNone(uid)
+        typ, data = m.uid("FETCH", uid, "(RFC822.SIZE BODY.PEEK[])")
+        self.assertEqual(typ, "OK")
+        full = data[0][1]
+        # smtpd adds a Received line on top; the rest comes back as sent
+        self.assertTrue(full.endswith(msg.encode()), full[:300])
+        self.assertIn(b"RFC822.SIZE %d" % len(full), data[0][0])
+        # Thunderbird's slices put together give the same bytes
+        got = b""
+        while True:
+            typ, data = m.uid("FETCH", uid, "(BODY.PEEK[]<%d.16384>)"
+                              % len(got))
+            chunk = data[0][1] if isinstance(data[0], tuple) else b""
+            got += chunk
+            if len(chunk) < 16384:
+                break
+        self.assertEqual(got, full)
+        # BODY[] without PEEK sets \Seen and says so in the same FETCH
+        typ, data = m.uid("FETCH", uid, "(BODY[TEXT])")
+        self.assertIn(b"\\Seen", data[0][0])
+        self.assertEqual(data[0][1], body.encode())
+        m.logout()
+
+    def test_append_fetch_store_expunge(self):
+        name = "it-" + uuid.uuid4().hex[:8]
+        m = starttls_login()
+        self.assertEqual(m.create(name)[0], "OK")
+        msg = b"From: a@example.test\r\nSubject: appended\r\n\r\nhello\r\n"
+        date = imaplib.Time2Internaldate(1700000000)
+        typ, data = m.append(name, "(\\Flagged $Work)", date, msg)
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"APPENDUID", data[0])
+        typ, data = m.capability()
+        for cap in (b"UIDPLUS", b"MOVE", b"BINARY", b"APPENDLIMIT="):
+            self.assertIn(cap, data[0])
+        typ, data = m.select(name)
+        self.assertEqual(int(data[0]), 1)
+        typ, data = m.fetch("1", "(FLAGS INTERNALDATE RFC822)")
+        self.assertEqual(data[0][1], msg)
+        flags = imaplib.ParseFlags(data[0][0])
+        self.assertIn(b"\\Flagged", flags)
+        self.assertIn(b"$Work", flags)
+        self.assertIn(b"\\Seen", flags)
+        self.assertEqual(imaplib.Internaldate2tuple(data[0][0]),
+                         time.localtime(1700000000))
+        typ, data = m.store("1", "+FLAGS", "(\\Deleted)")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"\\Deleted", data[0])
+        typ, data = m.expunge()
+        self.assertEqual(typ, "OK")
+        self.assertEqual(data, [b"1"])
+        typ, data = m.select(name)
+        self.assertEqual(int(data[0]), 0)
+        m.close()
+        self.assertEqual(m.delete(name)[0], "OK")
+        m.logout()
+
+    def test_copy_move(self):
+        src = "it-" + uuid.uuid4().hex[:8]
+        dst = src + "-dst"
+        m = starttls_login()
+        for n in (src, dst):
+            self.assertEqual(m.create(n)[0], "OK")
+        for i in range(3):
+            m.append(src, "(\\Seen)" if i == 0 else None, None,
+                     b"Subject: %d\r\n\r\nbody %d\r\n" % (i, i))
+        m.select(src)
+        typ, data = m.copy("1:2", dst)
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"COPYUID", data[0])
+        typ, data = m.uid("MOVE", "3", dst)
+        self.assertEqual(typ, "OK")
+        # RFC 6851: the COPYUID comes untagged before the tagged OK
+        self.assertTrue(any(b"COPYUID" in r for r in
+                            m.untagged_responses.get("OK", [])))
+        typ, data = m.select(src)
+        self.assertEqual(int(data[0]), 2)
+        typ, data = m.copy("1", src + "-missing")
+        self.assertEqual(typ, "NO")
+        typ, data = m.select(dst)
+        self.assertEqual(int(data[0]), 3)
+        typ, data = m.fetch("1:*", "(FLAGS BODY.PEEK[TEXT])")
+        texts = [d[1] for d in data if isinstance(d, tuple)]
+        self.assertEqual(texts, [b"body 0\r\n", b"body 1\r\n",
+                                 b"body 2\r\n"])
+        self.assertIn(b"\\Seen", data[0][0])
+        m.close()
+        for n in (src, dst):
+            self.assertEqual(m.delete(n)[0], "OK")
         m.logout()
 
 

@@ -24,7 +24,7 @@ S: 5 OK [READ-WRITE] Select completed
 C: 6 check
 S: 6 OK Check completed
 C: 7 UID FETCH 1:* (FLAGS)
-S: 7 NO [CANNOT] UID FETCH is not implemented yet
+S: 7 OK Fetch completed
 C: 8 UID NOOP
 S: 8 BAD Unknown command
 C: 9 EXAMINE Sent
@@ -59,5 +59,5 @@ S: 15 OK Close completed
 C: 16 APPEND INBOX {3}
 S: + Ready
 C: abc
-S: 16 NO [CANNOT] APPEND is not implemented yet
+S~ 16 OK \[APPENDUID [0-9]+ 1\] Append completed
 ! close

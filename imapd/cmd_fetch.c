@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_fetch: FETCH and UID FETCH (RFC 9051 6.4.5, 6.4.9; RFC 3501 for
+ * RFC822*, RFC 3516 BINARY). Items are parsed and checked before any
+ * output; each message's sections are resolved before its "* n FETCH"
+ * starts, so an error never leaves half a response. A body fetch that
+ * is not PEEK sets \Seen first and returns the new FLAGS in the same
+ * response (RFC 9051 6.4.5; Thunderbird relies on it). UID FETCH always
+ * returns UID (6.4.9). Bodies go out through fetch_body.c (mapped, CRLF,
+ * partial <o.n> answered as "BODY[...]<o>").
+ */
+#include <errno.h>
+#include <time.h>
+
+#include "imapd.h"
+#include "fetch_body.h"
+#include "imap_bodystructure.h"
+#include "imap_envelope.h"
+#include "log.h"
+#include "mailbox_view.h"
+#include "maildir.h"
+#include "message.h"
+#include "reply.h"
+#include "str.h"
+#include "tern.h"
+
+#define FETCH_ITEMS_MAX 64		/* items in one FETCH */
+
+enum fetch_type {
+	FI_UID,
+	FI_FLAGS,
+	FI_INTERNALDATE,
+	FI_SIZE,
+	FI_ENVELOPE,
+	FI_BODY,		/* BODY without a section: BODYSTRUCTURE
+				 * without extensions */
+	FI_BODYSTRUCTURE,
+	FI_SECTION,		/* BODY[..], RFC822*, BINARY[..] */
+	FI_BINARY_SIZE,
+};
+
+struct fetch_item {
+	enum fetch_type type;
+	const char *name;	/* response name, "BODY[TEXT]" */
+	struct span spec;	/* between the brackets */
+	bool binary;
+	bool sets_seen;
+	bool partial;
+	uint64_t off, len;
+};
+
+struct fetch_req {
+	struct fetch_item items[FETCH_ITEMS_MAX + 2];
+	size_t n;
+	bool need_file;
+	bool sets_seen;
+	bool has_flags;
+	bool has_uid;
+};
+
+static int
+add(struct fetch_req *r, enum fetch_type type, const char *name)
+{
+	struct fetch_item *it;
+
+	if (r->n == FETCH_ITEMS_MAX + 2)
+		return -1;
+	it = &r->items[r->n++];
+	memset(it, 0, sizeof(*it));
+	it->type = type;
+	it->name = name;
+	if (type == FI_FLAGS)
+		r->has_flags = true;
+	if (type == FI_UID)
+		r->has_uid = true;
+	if (type != FI_UID && type != FI_FLAGS && type != FI_SIZE)
+		r->need_file = true;
+	return 0;
+}
+
+/* BODY[..]<o.n>, BODY.PEEK[..], BINARY[..], BINARY.PEEK[..],
+ * BINARY.SIZE[..]. 0 or -1 with *error_r. */
+static int
+parse_section_item(struct imap_cmd *c, struct fetch_req *r, struct span a,
+	const char **error_r)
+{
+	const char *lb = memchr(a.p, '[', a.len), *rb, *end = a.p + a.len;
+	struct span kw, rest;
+	struct fetch_item *it;
+	const struct message *empty;
+	struct imap_section sec;
+	const char *perr;
+	bool peek = false, binary = false, size = false;
+
+	*error_r = "invalid FETCH item";
+	if (lb == NULL)
+		return -1;
+	for (rb = end; rb > lb && rb[-1] != ']'; rb--)
+		;
+	if (rb == lb)
+		return -1;
+	rb--;			/* the ']' */
+	kw = span_make(a.p, (size_t)(lb - a.p));
+	if (span_eq_ci(kw, "BODY.PEEK"))
+		peek = true;
+	else if (span_eq_ci(kw, "BINARY"))
+		binary = true;
+	else if (span_eq_ci(kw, "BINARY.PEEK"))
+		binary = peek = true;
+	else if (span_eq_ci(kw, "BINARY.SIZE"))
+		binary = size = true;
+	else if (!span_eq_ci(kw, "BODY"))
+		return -1;
+	if (add(r, size ? FI_BINARY_SIZE : FI_SECTION, NULL) < 0)
+		return -1;
+	it = &r->items[r->n - 1];
+	r->need_file = true;
+	it->spec = span_make(lb + 1, (size_t)(rb - lb - 1));
+	it->binary = binary;
+	it->sets_seen = !peek && !size;
+	rest = span_make(rb + 1, (size_t)(end - rb - 1));
+	if (rest.len > 0) {
+		const char *dot = memchr(rest.p, '.', rest.len);
+
+		if (size || rest.p[0] != '<' || rest.p[rest.len - 1] != '>' ||
+		    dot == NULL || parse_u64(span_make(rest.p + 1,
+		    (size_t)(dot - rest.p - 1)), UINT32_MAX, &it->off) < 0 ||
+		    parse_u64(span_make(dot + 1, (size_t)(rest.p + rest.len -
+		    dot - 2)), UINT32_MAX, &it->len) < 0 || it->len == 0)
+			return -1;
+		it->partial = true;
+	}
+	/* syntax check now, against an empty message */
+	if (message_parse(span_make("", 0), NULL, c->arena,
+	    (struct message **)&empty, &perr) < 0 ||
+	    imap_bodystructure_section(empty, it->spec, &sec, &perr) < 0) {
+		*error_r = perr;
+		return -1;
+	}
+	if (binary && (sec.kind != IMAP_SECTION_ALL)) {
+		*error_r = "invalid BINARY section";
+		return -1;
+	}
+	it->name = arena_printf(c->arena, "%s[%.*s]", size ? "BINARY.SIZE" :
+	    binary ? "BINARY" : "BODY", (int)it->spec.len, it->spec.p);
+	if (it->partial)
+		it->name = arena_printf(c->arena, "%s<%llu>", it->name,
+		    (unsigned long long)it->off);
+	if (it->sets_seen)
+		r->sets_seen = true;
+	return 0;
+}
+
+static int
+parse_item(struct imap_cmd *c, struct fetch_req *r, const struct imap_arg *a,
+	const char **error_r)
+{
+	struct span s = a->str;
+	int ret = 0;
+
+	*error_r = "invalid FETCH item";
+	if (a->type != IMAP_ARG_ATOM)
+		return -1;
+	if (memchr(s.p, '[', s.len) != NULL)
+		return parse_section_item(c, r, s, error_r);
+	if (span_eq_ci(s, "UID"))
+		ret = add(r, FI_UID, "UID");
+	else if (span_eq_ci(s, "FLAGS"))
+		ret = add(r, FI_FLAGS, "FLAGS");
+	else if (span_eq_ci(s, "INTERNALDATE"))
+		ret = add(r, FI_INTERNALDATE, "INTERNALDATE");
+	else if (span_eq_ci(s, "RFC822.SIZE"))
+		ret = add(r, FI_SIZE, "RFC822.SIZE");
+	else if (span_eq_ci(s, "ENVELOPE"))
+		ret = add(r, FI_ENVELOPE, "ENVELOPE");
+	else if (span_eq_ci(s, "BODY"))
+		ret = add(r, FI_BODY, "BODY");
+	else if (span_eq_ci(s, "BODYSTRUCTURE"))
+		ret = add(r, FI_BODYSTRUCTURE, "BODYSTRUCTURE");
+	else if (span_eq_ci(s, "RFC822") || span_eq_ci(s, "RFC822.TEXT") ||
+	    span_eq_ci(s, "RFC822.HEADER")) {
+		struct fetch_item *it;
+
+		if (add(r, FI_SECTION, NULL) < 0)
+			return -1;
+		it = &r->items[r->n - 1];
+		if (span_eq_ci(s, "RFC822")) {
+			it->name = "RFC822";
+			it->spec = span_make("", 0);
+		} else if (span_eq_ci(s, "RFC822.TEXT")) {
+			it->name = "RFC822.TEXT";
+			it->spec = span_str("TEXT");
+		} else {
+			it->name = "RFC822.HEADER";
+			it->spec = span_str("HEADER");
+		}
+		/* RFC 3501 6.4.5: RFC822.HEADER is like BODY.PEEK */
+		it->sets_seen = it->spec.len != 6;
+		if (it->sets_seen)
+			r->sets_seen = true;
+	} else if (span_eq_ci(s, "ALL") || span_eq_ci(s, "FAST") ||
+	    span_eq_ci(s, "FULL")) {
+		*error_r = "macros cannot be in a list";
+		return -1;
+	} else {
+		return -1;
+	}
+	return ret;
+}
+
+/* The FETCH arguments after the set: a macro, one item or a list. */
+static int
+parse_request(struct imap_cmd *c, const struct imap_arg *a,
+	struct fetch_req *r, const char **error_r)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (c->uid && add(r, FI_UID, "UID") < 0)
+		return -1;
+	if (a->type == IMAP_ARG_ATOM && (span_eq_ci(a->str, "ALL") ||
+	    span_eq_ci(a->str, "FAST") || span_eq_ci(a->str, "FULL"))) {
+		(void)add(r, FI_FLAGS, "FLAGS");
+		(void)add(r, FI_INTERNALDATE, "INTERNALDATE");
+		(void)add(r, FI_SIZE, "RFC822.SIZE");
+		if (!span_eq_ci(a->str, "FAST"))
+			(void)add(r, FI_ENVELOPE, "ENVELOPE");
+		if (span_eq_ci(a->str, "FULL"))
+			(void)add(r, FI_BODY, "BODY");
+		return 0;
+	}
+	if (a->type != IMAP_ARG_LIST)
+		return parse_item(c, r, a, error_r);
+	if (a->n == 0 || a->n > FETCH_ITEMS_MAX) {
+		*error_r = "bad FETCH item list";
+		return -1;
+	}
+	for (i = 0; i < a->n; i++) {
+		/* UID FETCH (UID ...): UID once */
+		if (c->uid && a->list[i].type == IMAP_ARG_ATOM &&
+		    span_eq_ci(a->list[i].str, "UID"))
+			continue;
+		if (parse_item(c, r, &a->list[i], error_r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *const month_names[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec",
+};
+
+/* RFC 9051 9 date-time, in local time as Dovecot does. */
+static void
+format_date(time_t t, struct buf *out)
+{
+	struct tm tm;
+	long off;
+
+	if (localtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	off = tm.tm_gmtoff / 60;
+	(void)buf_appendf(out, "\"%02d-%s-%04d %02d:%02d:%02d %c%02ld%02ld\"",
+	    tm.tm_mday, month_names[tm.tm_mon % 12], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+	    (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
+}
+
+/* Set \Seen on seq when a body fetch asks for it. */
+static void
+mark_seen(struct imap_cmd *c, uint32_t seq, const struct maildir_mail *m,
+	bool *flags_r)
+{
+	struct mailbox_view *v = c->s->view;
+	char letters[MAILDIR_FLAGS_MAX + 1];
+	enum tern_err err;
+	const char *error;
+
+	if (v->readonly || maildir_flags_has(m->flags, 'S'))
+		return;
+	if (snprintf(letters, sizeof(letters), "%sS", m->flags) >=
+	    (int)sizeof(letters))
+		return;
+	if (mailbox_view_set_flags(v, seq, letters, &err, &error) < 0) {
+		if (err != TERN_ERR_NOTFOUND)
+			log_error("fetch", "mailbox=\"%s\" uid=%u error=\"%s\"",
+			    v->name, mailbox_view_uid(v, seq), error);
+		return;
+	}
+	*flags_r = true;
+}
+
+/* Open the file of seq, re-syncing once if it moved meanwhile. */
+static int
+open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
+{
+	struct mailbox_view *v = c->s->view;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		const struct maildir_mail *m = mailbox_view_mail(v, seq);
+		char path[MAILDIR_PATH_MAX];
+
+		if (m == NULL)
+			return -1;
+		if (maildir_mailbox_mail_path(v->mb, m, path,
+		    sizeof(path)) < 0)
+			return -1;
+		if (fetch_msg_open(fm, arena_strdup(c->arena, path),
+		    c->arena) == 0)
+			return 0;
+		if (errno != ENOENT || mailbox_view_sync(v, NULL, NULL) < 0)
+			break;
+	}
+	return -1;
+}
+
+/* One message's response. 0, -1 (ghost or vanished: skipped), -2
+ * (BINARY of an unknown encoding: NO [UNKNOWN-CTE]). */
+static int
+fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
+{
+	struct mailbox_view *v = c->s->view;
+	struct stream *out = c->s->stream;
+	const struct maildir_mail *m = mailbox_view_mail(v, seq);
+	struct fetch_data data[FETCH_ITEMS_MAX + 2];
+	struct fetch_msg fm;
+	bool flags = r->has_flags, seen_set = false, first = true;
+	struct buf b;
+	const char *error;
+	size_t i, k;
+	int ret = 0;
+
+	if (m == NULL)
+		return -1;
+	memset(&fm, 0, sizeof(fm));
+	fm.fd = -1;
+	if (r->need_file && open_mail(c, seq, &fm) < 0)
+		return -1;
+	memset(data, 0, sizeof(data));
+	for (i = 0; i < r->n; i++) {
+		const struct fetch_item *it = &r->items[i];
+		int n;
+
+		if (it->type != FI_SECTION && it->type != FI_BINARY_SIZE)
+			continue;
+		n = fetch_section(&fm, it->spec, it->binary, &data[i], &error);
+		if (n < 0) {
+			ret = n == -2 ? -2 : -1;
+			goto out;
+		}
+	}
+	if (r->sets_seen) {
+		mark_seen(c, seq, m, &seen_set);
+		if (seen_set)
+			flags = true;
+		/* a flag change may have re-synced the store */
+		m = mailbox_view_mail(v, seq);
+		if (m == NULL) {
+			ret = -1;
+			goto out;
+		}
+	}
+	buf_init(&b, 0);
+	stream_printf(out, "* %u FETCH (", seq);
+	for (k = 0; k < r->n + (flags && !r->has_flags ? 1 : 0); k++) {
+		/* the implied FLAGS go after UID or first */
+		size_t at = r->has_uid ? 1 : 0;
+		const struct fetch_item *it;
+		struct fetch_item implied;
+
+		if (flags && !r->has_flags) {
+			if (k == at) {
+				memset(&implied, 0, sizeof(implied));
+				implied.type = FI_FLAGS;
+				implied.name = "FLAGS";
+				it = &implied;
+				i = SIZE_MAX;
+			} else {
+				i = k > at ? k - 1 : k;
+				it = &r->items[i];
+			}
+		} else {
+			i = k;
+			it = &r->items[i];
+		}
+		buf_reset(&b);
+		(void)buf_appendf(&b, "%s%s ", first ? "" : " ", it->name);
+		first = false;
+		switch (it->type) {
+		case FI_UID:
+			(void)buf_appendf(&b, "%u", mailbox_view_uid(v, seq));
+			break;
+		case FI_FLAGS:
+			(void)mailbox_view_format_flags(v, seq, &b);
+			break;
+		case FI_INTERNALDATE:
+			format_date(fm.mtime, &b);
+			break;
+		case FI_SIZE:
+			(void)buf_appendf(&b, "%llu",
+			    (unsigned long long)m->vsize);
+			break;
+		case FI_ENVELOPE: {
+			struct message *hm = fetch_msg_header(&fm);
+
+			(void)imap_envelope_write(hm != NULL ? hm->root : NULL,
+			    c->arena, &b);
+			break;
+		}
+		case FI_BODY:
+		case FI_BODYSTRUCTURE: {
+			struct message *fullm = fetch_msg_parse(&fm);
+
+			if (fullm == NULL || imap_bodystructure_write(fullm,
+			    it->type == FI_BODYSTRUCTURE, c->arena, &b) < 0)
+				(void)buf_puts(&b, "NIL");
+			break;
+		}
+		case FI_BINARY_SIZE:
+			(void)buf_appendf(&b, "%llu", (unsigned long long)
+			    fetch_data_size(&fm, &data[i], 0, UINT64_MAX));
+			break;
+		case FI_SECTION: {
+			uint64_t off = it->partial ? it->off : 0;
+			uint64_t n = fetch_data_size(&fm, &data[i], off,
+			    it->partial ? it->len : UINT64_MAX);
+
+			/* RFC 3516 4.2: BINARY content with NUL is literal8 */
+			(void)buf_appendf(&b, "%s{%llu}\r\n", it->binary &&
+			    data[i].mem && memchr(data[i].buf.data, '\0',
+			    data[i].buf.len) != NULL ? "~" : "",
+			    (unsigned long long)n);
+			stream_write(out, b.data, b.len);
+			buf_reset(&b);
+			fetch_data_write(&fm, &data[i], off, n, out);
+			break;
+		}
+		}
+		stream_write(out, b.data, b.len);
+	}
+	stream_puts(out, ")\r\n");
+	buf_clear(&b);
+out:
+	for (i = 0; i < r->n; i++)
+		fetch_data_clear(&data[i]);
+	fetch_msg_close(&fm);
+	return ret;
+}
+
+void
+cmd_fetch(struct imap_cmd *c)
+{
+	struct mailbox_view *v = c->s->view;
+	struct imap_seqset set;
+	struct fetch_req *r;
+	const char *error;
+	uint32_t *seqs;
+	size_t i, n, gone = 0;
+
+	if (c->n_args < 2 || c->args[0].type != IMAP_ARG_ATOM) {
+		imap_bad(c, NULL, "Syntax: FETCH seqset items");
+		return;
+	}
+	/* XXX: (CHANGEDSINCE n) needs CONDSTORE; ignored */
+	r = arena_alloc(c->arena, sizeof(*r));
+	if (imap_parse_seqset(c->args[0].str, c->arena, &set, &error) < 0 ||
+	    parse_request(c, &c->args[1], r, &error) < 0 ||
+	    mailbox_view_resolve(v, &set, c->uid, c->arena, &seqs, &n,
+	    &error) < 0) {
+		imap_bad(c, NULL, "%s", error);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct arena_mark mark = arena_mark(c->arena);
+		int ret = fetch_one(c, r, seqs[i]);
+
+		/* parse trees of one message live until its response */
+		arena_reset_to(c->arena, mark);
+		if (ret == -2) {
+			imap_no(c, "UNKNOWN-CTE", "Unknown "
+			    "Content-Transfer-Encoding");
+			return;
+		}
+		if (ret < 0)
+			gone++;
+	}
+	if (gone > 0 && !c->uid) {
+		imap_no(c, "EXPUNGEISSUED", "Some messages were expunged");
+		return;
+	}
+	imap_ok(c, NULL, "Fetch completed");
+}

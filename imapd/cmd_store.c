@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_store: STORE and UID STORE (RFC 9051 6.4.6): FLAGS, +FLAGS, -FLAGS
+ * and their .SILENT forms, system flags and keywords. New keywords go to
+ * the folder's dovecot-keywords first, and the new FLAGS and
+ * PERMANENTFLAGS are announced before any FETCH uses them. Each changed
+ * (or, without .SILENT, each named) message gets "* n FETCH (FLAGS ...)",
+ * with UID for UID STORE (RFC 9051 6.4.9). Expunged messages (ghosts)
+ * are skipped, as Dovecot does.
+ */
+#include "imapd.h"
+#include "log.h"
+#include "mailbox_view.h"
+#include "msgflags.h"
+#include "reply.h"
+#include "str.h"
+#include "tern.h"
+
+enum store_mode {
+	STORE_REPLACE,
+	STORE_ADD,
+	STORE_REMOVE,
+};
+
+/* "FLAGS", "+FLAGS.SILENT"...: 0 or -1. */
+static int
+parse_item(struct span item, enum store_mode *mode_r, bool *silent_r)
+{
+	*mode_r = STORE_REPLACE;
+	*silent_r = false;
+	if (item.len > 0 && (item.p[0] == '+' || item.p[0] == '-')) {
+		*mode_r = item.p[0] == '+' ? STORE_ADD : STORE_REMOVE;
+		item.p++;
+		item.len--;
+	}
+	if (span_eq_ci(item, "FLAGS"))
+		return 0;
+	if (span_eq_ci(item, "FLAGS.SILENT")) {
+		*silent_r = true;
+		return 0;
+	}
+	return -1;
+}
+
+/* The flags after the item: one list, or flags separated by spaces
+ * (RFC 9051 9 "store-att-flags"). */
+static int
+parse_flag_args(struct imap_cmd *c, const struct imap_arg *args, size_t n,
+	struct imap_flags *flags_r, const char **error_r)
+{
+	size_t i, j, total = 0;
+	struct imap_flags one;
+
+	memset(flags_r, 0, sizeof(*flags_r));
+	if (n == 1 && args[0].type == IMAP_ARG_LIST)
+		return imap_parse_flags(&args[0], c->arena, flags_r, error_r);
+	flags_r->keywords = arena_alloc_array(c->arena, n + 1,
+	    sizeof(char *));
+	for (i = 0; i < n; i++) {
+		if (args[i].type != IMAP_ARG_ATOM ||
+		    imap_parse_flags(&args[i], c->arena, &one, error_r) < 0) {
+			*error_r = "bad flag";
+			return -1;
+		}
+		flags_r->system |= one.system;
+		for (j = 0; j < one.n_keywords; j++)
+			flags_r->keywords[total++] = one.keywords[j];
+	}
+	flags_r->n_keywords = total;
+	return 0;
+}
+
+/* Tell the client about keywords that are new since its last FLAGS. */
+static void
+announce_keywords(struct imap_cmd *c, struct mailbox_view *v)
+{
+	struct buf b;
+	unsigned kw = 0;
+	size_t i;
+
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		if (v->mb->keywords.names[i] != NULL)
+			kw++;
+	}
+	if (kw == v->announced_keywords)
+		return;
+	buf_init(&b, 0);
+	(void)mailbox_view_format_flag_names(v, &b);
+	imap_untagged(c, "FLAGS (%s)", buf_str(&b));
+	imap_untagged(c, "OK [PERMANENTFLAGS (%s \\*)] Flags permitted",
+	    buf_str(&b));
+	buf_clear(&b);
+	v->announced_keywords = kw;
+}
+
+void
+cmd_store(struct imap_cmd *c)
+{
+	struct mailbox_view *v = c->s->view;
+	struct imap_seqset set;
+	struct imap_flags flags;
+	enum store_mode mode;
+	enum tern_err err = TERN_OK;
+	const char *error;
+	uint32_t *seqs;
+	uint64_t mask;
+	size_t i, n, first = 1;
+	bool silent, created = false, failed = false;
+
+	if (c->n_args < 3 || c->args[0].type != IMAP_ARG_ATOM) {
+		imap_bad(c, NULL, "Syntax: STORE seqset item flags");
+		return;
+	}
+	if (imap_parse_seqset(c->args[0].str, c->arena, &set, &error) < 0) {
+		imap_bad(c, NULL, "%s", error);
+		return;
+	}
+	if (c->args[1].type == IMAP_ARG_LIST)
+		first = 2;	/* XXX: (UNCHANGEDSINCE n) needs CONDSTORE */
+	if (c->n_args < first + 2 || c->args[first].type != IMAP_ARG_ATOM ||
+	    parse_item(c->args[first].str, &mode, &silent) < 0) {
+		imap_bad(c, NULL, "Unknown STORE item");
+		return;
+	}
+	if (parse_flag_args(c, &c->args[first + 1], c->n_args - first - 1,
+	    &flags, &error) < 0) {
+		imap_bad(c, NULL, "%s", error);
+		return;
+	}
+	if (v->readonly) {
+		imap_no(c, "READ-ONLY", "Mailbox is read-only");
+		return;
+	}
+	/* check everything before a side effect: the set first */
+	if (mailbox_view_resolve(v, &set, c->uid, c->arena, &seqs, &n,
+	    &error) < 0) {
+		imap_bad(c, NULL, "%s", error);
+		return;
+	}
+	if (msgflags_from_imap(v->mb, &flags, mode != STORE_REMOVE, &mask,
+	    &created, &err, &error) < 0) {
+		if (err == TERN_ERR_SYNTAX)
+			imap_bad(c, NULL, "Invalid keyword");
+		else if (err == TERN_ERR_LIMIT)
+			imap_no(c, "LIMIT", "Too many keywords");
+		else
+			imap_store_error(c, err, false);
+		return;
+	}
+	if (created)
+		announce_keywords(c, v);
+	for (i = 0; i < n; i++) {
+		const struct maildir_mail *m = mailbox_view_mail(v, seqs[i]);
+		char letters[MAILDIR_FLAGS_MAX];
+		uint64_t old, new;
+		struct buf b;
+
+		if (m == NULL)
+			continue;	/* a ghost: expunged elsewhere */
+		old = msgflags_mask(m->flags);
+		if (mode == STORE_ADD)
+			new = old | mask;
+		else if (mode == STORE_REMOVE)
+			new = old & ~mask;
+		else
+			new = (old & ~MSGFLAGS_SYSTEM_MASK &
+			    ((UINT64_C(1) << 26) - 1)) | mask;
+		if (new != old) {
+			msgflags_letters(new, letters, sizeof(letters));
+			if (mailbox_view_set_flags(v, seqs[i], letters, &err,
+			    &error) < 0) {
+				if (err == TERN_ERR_NOTFOUND)
+					continue;
+				log_error("store", "mailbox=\"%s\" uid=%u "
+				    "error=\"%s\"", v->name,
+				    mailbox_view_uid(v, seqs[i]), error);
+				failed = true;
+				break;
+			}
+		}
+		if (silent)
+			continue;
+		buf_init(&b, 0);
+		(void)mailbox_view_format_flags(v, seqs[i], &b);
+		if (c->uid)
+			imap_untagged(c, "%u FETCH (UID %u FLAGS %s)", seqs[i],
+			    mailbox_view_uid(v, seqs[i]), buf_str(&b));
+		else
+			imap_untagged(c, "%u FETCH (FLAGS %s)", seqs[i],
+			    buf_str(&b));
+		buf_clear(&b);
+	}
+	if (failed) {
+		imap_store_error(c, err, false);
+		return;
+	}
+	imap_ok(c, NULL, "Store completed");
+}

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fetch_body: section bytes for FETCH (see fetch_body.h). RFC 9051
+ * 6.4.5 (sections, partial), RFC 3516 (BINARY), RFC 5322 2.2 (fields).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fetch_body.h"
+#include "imap_bodystructure.h"
+#include "str.h"
+#include "tern.h"
+
+#define FIELD_NAMES_MAX 256		/* HEADER.FIELDS (a b ...) */
+
+/* A place in the CRLF form of a file range: the byte i of the file
+ * starts output octet co. A bare LF is one unit of two octets. */
+struct crlf_pos {
+	size_t i;
+	uint64_t co;
+};
+
+/* Where the last write ended, to resume the next slice there. A
+ * session is one process, and the key is the file's identity. */
+static struct {
+	dev_t dev;
+	ino_t ino;
+	size_t size, start, end;
+	struct crlf_pos pos;
+	bool valid;
+} last;
+
+int
+fetch_msg_open(struct fetch_msg *fm, const char *path, struct arena *a)
+{
+	struct stat st;
+	void *p;
+
+	memset(fm, 0, sizeof(*fm));
+	fm->fd = -1;
+	fm->a = a;
+	fm->path = path;
+	fm->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fm->fd < 0)
+		return -1;
+	if (fstat(fm->fd, &st) < 0) {
+		fetch_msg_close(fm);
+		return -1;
+	}
+	fm->size = (size_t)st.st_size;
+	fm->dev = st.st_dev;
+	fm->ino = st.st_ino;
+	fm->mtime = st.st_mtime;
+	if (fm->size > 0) {
+		/* Maildir files never change after delivery: a mapping is
+		 * safe (expunge unlinks, it does not truncate) */
+		p = mmap(NULL, fm->size, PROT_READ, MAP_PRIVATE, fm->fd, 0);
+		if (p == MAP_FAILED) {
+			fetch_msg_close(fm);
+			return -1;
+		}
+		fm->map = p;
+	}
+	return 0;
+}
+
+void
+fetch_msg_close(struct fetch_msg *fm)
+{
+	if (fm->map != NULL)
+		(void)munmap((void *)(uintptr_t)fm->map, fm->size);
+	if (fm->fd >= 0)
+		(void)close(fm->fd);
+	fm->map = NULL;
+	fm->fd = -1;
+	fm->hdr = NULL;
+	fm->full = NULL;
+}
+
+static struct span
+msg_span(const struct fetch_msg *fm)
+{
+	return span_make(fm->map != NULL ? fm->map : "", fm->size);
+}
+
+struct message *
+fetch_msg_parse(struct fetch_msg *fm)
+{
+	const char *error;
+
+	if (fm->full == NULL && message_parse(msg_span(fm), NULL, fm->a,
+	    &fm->full, &error) < 0)
+		fm->full = NULL;
+	return fm->full;
+}
+
+struct message *
+fetch_msg_header(struct fetch_msg *fm)
+{
+	const char *d = fm->map, *error;
+	size_t len = fm->size, i;
+
+	if (fm->full != NULL)
+		return fm->full;
+	if (fm->hdr != NULL)
+		return fm->hdr;
+	if (d != NULL && (d[0] == '\n' || (len > 1 && d[0] == '\r' &&
+	    d[1] == '\n'))) {
+		len = d[0] == '\n' ? 1 : 2;
+	} else {
+		for (i = 0; d != NULL && i < fm->size; ) {
+			const char *lf = memchr(d + i, '\n', fm->size - i);
+
+			if (lf == NULL)
+				break;
+			i = (size_t)(lf - d) + 1;
+			if (i < fm->size && d[i] == '\n') {
+				len = i + 1;
+				break;
+			}
+			if (i + 1 < fm->size && d[i] == '\r' &&
+			    d[i + 1] == '\n') {
+				len = i + 2;
+				break;
+			}
+		}
+	}
+	if (message_parse(span_make(d != NULL ? d : "", len), NULL, fm->a,
+	    &fm->hdr, &error) < 0)
+		return NULL;
+	return fm->hdr;
+}
+
+void
+fetch_data_clear(struct fetch_data *d)
+{
+	if (d->mem)
+		buf_clear(&d->buf);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Is name in the list "(a b "c")"? */
+static bool
+field_listed(struct span list, struct span name)
+{
+	size_t i = 1, end = list.len - 1;
+
+	while (i < end) {
+		size_t s;
+
+		while (i < end && list.p[i] == ' ')
+			i++;
+		if (i < end && list.p[i] == '"') {
+			s = ++i;
+			while (i < end && list.p[i] != '"')
+				i++;
+		} else {
+			s = i;
+			while (i < end && list.p[i] != ' ')
+				i++;
+		}
+		if (i - s == name.len && i > s &&
+		    strncasecmp(list.p + s, name.p, name.len) == 0)
+			return true;
+		if (i < end && list.p[i] == '"')
+			i++;
+	}
+	return false;
+}
+
+/* HEADER.FIELDS[.NOT]: the fields of part p (kept or dropped by name),
+ * each in CRLF form, and the blank line. */
+static int
+filter_fields(const struct message *m, const struct message_part *p,
+	struct span list, bool not, struct buf *out)
+{
+	unsigned i;
+
+	for (i = 0; p != NULL && i < p->nfields; i++) {
+		const struct message_field *f = &p->fields[i];
+		size_t s = (size_t)(f->name.p - m->data.p);
+		size_t e = (size_t)(f->value.p + f->value.len - m->data.p);
+
+		if (field_listed(list, f->name) == not)
+			continue;
+		if (message_append_crlf(m, s, e, out) < 0 ||
+		    buf_puts(out, "\r\n") < 0)
+			return -1;
+	}
+	return buf_puts(out, "\r\n");
+}
+
+static int
+from_section(struct fetch_msg *fm, const struct message *m, struct span spec,
+	struct fetch_data *d, const char **error_r)
+{
+	struct imap_section sec;
+
+	if (imap_bodystructure_section(m, spec, &sec, error_r) < 0)
+		return -1;
+	if (sec.kind == IMAP_SECTION_HEADER_FIELDS ||
+	    sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT) {
+		d->mem = true;
+		buf_init(&d->buf, FETCH_HEADER_MAX);
+		if (sec.part == NULL)
+			return 0;	/* no such part: empty */
+		if (filter_fields(m, sec.part, sec.fields,
+		    sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT, &d->buf) < 0) {
+			*error_r = "header too big";
+			return -1;
+		}
+		return 0;
+	}
+	(void)fm;
+	d->empty = sec.part == NULL && sec.start == sec.end;
+	d->start = sec.start;
+	d->end = sec.end;
+	return 0;
+}
+
+int
+fetch_section(struct fetch_msg *fm, struct span spec, bool binary,
+	struct fetch_data *d, const char **error_r)
+{
+	struct message *m;
+	bool top = spec.len == 0 || spec.p[0] < '0' || spec.p[0] > '9';
+
+	memset(d, 0, sizeof(*d));
+	if (spec.len == 0) {
+		d->start = 0;
+		d->end = fm->size;
+		return 0;
+	}
+	if (binary) {
+		struct message_part *p;
+		struct imap_section sec;
+
+		m = fetch_msg_parse(fm);
+		if (m == NULL || top) {
+			*error_r = "invalid BINARY section";
+			return -1;
+		}
+		if (imap_bodystructure_section(m, spec, &sec, error_r) < 0)
+			return -1;
+		if (sec.kind != IMAP_SECTION_ALL) {
+			*error_r = "invalid BINARY section";
+			return -1;
+		}
+		p = sec.part;
+		d->mem = true;
+		buf_init(&d->buf, 0);
+		if (p == NULL)
+			return 0;
+		if ((p->flags & MESSAGE_PART_MULTIPART) != 0) {
+			/* RFC 3516 4.2: not a leaf; as Dovecot, the raw
+			 * body */
+			return message_append_crlf(m, p->body_start,
+			    p->body_end, &d->buf) < 0 ? -2 : 0;
+		}
+		if (message_part_decode(m, p, &d->buf, error_r) < 0)
+			return -2;
+		return 0;
+	}
+	if (top && span_eq_ci(spec, "TEXT")) {
+		m = fetch_msg_header(fm);
+		if (m == NULL) {
+			*error_r = "cannot parse message";
+			return -1;
+		}
+		d->start = m->root->body_start;
+		d->end = fm->size;
+		return 0;
+	}
+	m = top ? fetch_msg_header(fm) : fetch_msg_parse(fm);
+	if (m == NULL) {
+		*error_r = "cannot parse message";
+		return -1;
+	}
+	return from_section(fm, m, spec, d, error_r);
+}
+
+static size_t
+lf_width(const char *map, size_t i)
+{
+	return i > 0 && map[i - 1] == '\r' ? 1 : 2;
+}
+
+/* Advance p to the unit that holds output octet target, or to end. */
+static void
+crlf_seek(const char *map, size_t end, struct crlf_pos *p, uint64_t target)
+{
+	while (p->i < end && p->co < target) {
+		const char *lf = memchr(map + p->i, '\n', end - p->i);
+		size_t j = lf != NULL ? (size_t)(lf - map) : end, w;
+
+		if (p->co + (j - p->i) > target) {
+			p->i += (size_t)(target - p->co);
+			p->co = target;
+			return;
+		}
+		p->co += j - p->i;
+		p->i = j;
+		if (j == end)
+			return;
+		w = lf_width(map, j);
+		if (p->co + w > target)
+			return;		/* target is the LF of a CRLF pair */
+		p->co += w;
+		p->i = j + 1;
+	}
+}
+
+/* The position of octet off of d's range, resuming from the last write
+ * when it ended at or before off in the same file and range. */
+static struct crlf_pos
+seek_from_last(const struct fetch_msg *fm, const struct fetch_data *d,
+	uint64_t off)
+{
+	struct crlf_pos p = { d->start, 0 };
+
+	if (last.valid && last.dev == fm->dev && last.ino == fm->ino &&
+	    last.size == fm->size && last.start == d->start &&
+	    last.end == d->end && last.pos.co <= off)
+		p = last.pos;
+	crlf_seek(fm->map, d->end, &p, off);
+	return p;
+}
+
+uint64_t
+fetch_data_size(struct fetch_msg *fm, const struct fetch_data *d,
+	uint64_t off, uint64_t len)
+{
+	struct crlf_pos p, q;
+
+	if (d->mem) {
+		if (off >= d->buf.len)
+			return 0;
+		return len < d->buf.len - off ? len : d->buf.len - off;
+	}
+	if (d->start >= d->end || fm->map == NULL)
+		return 0;
+	p = seek_from_last(fm, d, off);
+	if (p.i >= d->end)
+		return 0;
+	q = p;
+	if (len > UINT64_MAX - off)
+		len = UINT64_MAX - off;
+	crlf_seek(fm->map, d->end, &q, off + len);
+	if (q.i >= d->end)
+		return q.co > off ? q.co - off : 0;
+	return len;
+}
+
+void
+fetch_data_write(struct fetch_msg *fm, const struct fetch_data *d,
+	uint64_t off, uint64_t n, struct stream *out)
+{
+	const char *map = fm->map;
+	struct crlf_pos p;
+	uint64_t skip;
+
+	if (n == 0)
+		return;
+	if (d->mem) {
+		stream_write(out, d->buf.data + off, (size_t)n);
+		return;
+	}
+	p = seek_from_last(fm, d, off);
+	skip = off - p.co;
+	while (n > 0 && p.i < d->end) {
+		if (map[p.i] == '\n') {
+			size_t w = lf_width(map, p.i);
+			const char *s = w == 2 ? "\r\n" : "\n";
+			uint64_t take = w - skip < n ? w - skip : n;
+
+			stream_write(out, s + skip, (size_t)take);
+			n -= take;
+			if (skip + take < w)
+				break;	/* ends between CR and LF */
+			p.co += w;
+			p.i++;
+			skip = 0;
+		} else {
+			const char *lf = memchr(map + p.i, '\n', d->end - p.i);
+			size_t j = lf != NULL ? (size_t)(lf - map) : d->end;
+			uint64_t take = j - p.i < n ? j - p.i : n;
+
+			stream_write(out, map + p.i, (size_t)take);
+			p.i += (size_t)take;
+			p.co += take;
+			n -= take;
+		}
+	}
+	last.dev = fm->dev;
+	last.ino = fm->ino;
+	last.size = fm->size;
+	last.start = d->start;
+	last.end = d->end;
+	last.pos = p;
+	last.valid = true;
+}

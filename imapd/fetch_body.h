@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fetch_body: the bytes FETCH sends for BODY[...], RFC822* and BINARY[]
+ * (RFC 9051 6.4.5, 7.5.2; RFC 3516). A message file is mapped, not read:
+ * a 64 KiB slice of a 30 MB message touches only its pages. Stored
+ * messages have LF line ends; the wire form has CRLF, so sizes and
+ * partial offsets <o.n> count each bare LF as two bytes. Top-level
+ * HEADER, HEADER.FIELDS and TEXT parse only the header (lib/message on
+ * the bytes up to the blank line); part numbers parse the whole message.
+ * Sequential slices (Thunderbird reads BODY[]<0.65536>, <65536.65536>,
+ * ...) resume from where the previous one ended instead of counting the
+ * line ends from the start again.
+ */
+#ifndef IMAPD_FETCH_BODY_H
+#define IMAPD_FETCH_BODY_H
+
+#include "imapd.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "arena.h"
+#include "buf.h"
+#include "message.h"
+#include "stream.h"
+#include "tern.h"
+
+/* Bytes of a header we filter for HEADER.FIELDS in memory (the fields
+ * kept are at most this; RFC 5322 sets no limit, Dovecot none either). */
+#define FETCH_HEADER_MAX (8 * 1024 * 1024)
+
+/* An open message: the mapped file and, once asked for, its parse. */
+struct fetch_msg {
+	const char *path;
+	int fd;
+	const char *map;		/* NULL for an empty file */
+	size_t size;
+	dev_t dev;
+	ino_t ino;
+	time_t mtime;
+	struct message *hdr;		/* the header only */
+	struct message *full;		/* the whole message */
+	struct arena *a;		/* the command arena */
+};
+
+/* Open and map path. -1 (errno; ENOENT when expunged meanwhile). */
+int fetch_msg_open(struct fetch_msg *fm, const char *path, struct arena *a);
+void fetch_msg_close(struct fetch_msg *fm);
+/* The whole message parsed (in fm->a), or NULL on a parse error. */
+struct message *fetch_msg_parse(struct fetch_msg *fm);
+/* The header alone, parsed (the bytes up to and with the first blank
+ * line; the whole message once fetch_msg_parse ran), or NULL. */
+struct message *fetch_msg_header(struct fetch_msg *fm);
+
+/* What to send: a byte range of the file in CRLF form, or a buffer that
+ * is already in wire form (HEADER.FIELDS, BINARY). */
+struct fetch_data {
+	bool mem;
+	size_t start, end;		/* file range (!mem) */
+	struct buf buf;			/* mem; free with fetch_data_clear */
+	bool empty;			/* a part that does not exist */
+};
+
+void fetch_data_clear(struct fetch_data *fd);
+
+/*
+ * Resolve a BODY[<spec>] section (spec: the text between the brackets)
+ * of fm into *d. binary: BINARY[] (decoded content of a leaf part). 0; -1
+ * with a static *error_r for bad syntax (BAD); -2 for BINARY of an
+ * unknown Content-Transfer-Encoding ([UNKNOWN-CTE]).
+ */
+int fetch_section(struct fetch_msg *fm, struct span spec, bool binary,
+	struct fetch_data *d, const char **error_r);
+
+/* The wire size of d from octet off, at most len (partial; len
+ * UINT64_MAX: to the end). */
+uint64_t fetch_data_size(struct fetch_msg *fm, const struct fetch_data *d,
+	uint64_t off, uint64_t len);
+/* Write that many wire bytes of d from off to out. */
+void fetch_data_write(struct fetch_msg *fm, const struct fetch_data *d,
+	uint64_t off, uint64_t n, struct stream *out);
+
+#endif
