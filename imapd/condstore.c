@@ -140,6 +140,28 @@ condstore_parse_select_params(const struct imap_session *s,
 }
 
 void
+condstore_send_vanished(struct imap_cmd *c, uint64_t since,
+	const struct imap_seqset *known)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	(void)buf_puts(&b, "* VANISHED (EARLIER) ");
+	if (mailbox_view_vanished(c->s->view, since, known, c->arena,
+	    &b) == 0 && b.len > strlen("* VANISHED (EARLIER) ")) {
+		(void)buf_puts(&b, "\r\n");
+		stream_write(c->s->stream, b.data, b.len);
+		if (log_enabled(LOG_LEVEL_DEBUG)) {
+			char esc[LOG_ESCAPE_SIZE];
+
+			log_debug("trace", "S: %s", log_escape(b.data,
+			    b.len - 2, esc, sizeof(esc)));
+		}
+	}
+	buf_clear(&b);
+}
+
+void
 condstore_select_resync(struct imap_cmd *c, const struct qresync_params *q)
 {
 	struct mailbox_view *v = c->s->view;
@@ -149,13 +171,9 @@ condstore_select_resync(struct imap_cmd *c, const struct qresync_params *q)
 	/* RFC 7162 3.2.5.2: another UIDVALIDITY: a plain SELECT */
 	if (q->uid_validity != mailbox_view_uidvalidity(v))
 		return;
+	condstore_send_vanished(c, q->modseq, q->have_known_uids ?
+	    &q->known_uids : NULL);
 	buf_init(&b, 0);
-	if (mailbox_view_vanished(v, q->modseq, q->have_known_uids ?
-	    &q->known_uids : NULL, c->arena, &b) < 0)
-		log_error("qresync", "mailbox=\"%s\" error=\"VANISHED too "
-		    "long\"", v->name);
-	else if (b.len > 0)
-		imap_untagged(c, "VANISHED (EARLIER) %s", buf_str(&b));
 	for (seq = 1; seq <= mailbox_view_count(v); seq++) {
 		uint64_t ms = mailbox_view_modseq(v, seq);
 

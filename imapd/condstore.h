@@ -63,6 +63,12 @@ int condstore_parse_select_params(const struct imap_session *s,
 void condstore_select_resync(struct imap_cmd *c,
 	const struct qresync_params *q);
 
+/* "* VANISHED (EARLIER) uids" for the UIDs of known (NULL: all) expunged
+ * since the client's modseq since (mailbox_view_vanished()); nothing
+ * when there are none. The line has no length limit. */
+void condstore_send_vanished(struct imap_cmd *c, uint64_t since,
+	const struct imap_seqset *known);
+
 /* The view update flags for the session: VIEW_UPDATE_CONDSTORE and
  * VIEW_UPDATE_QRESYNC as enabled. */
 unsigned condstore_view_flags(const struct imap_session *s);

@@ -486,6 +486,15 @@ int
 mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
 	const char *flags, enum tern_err *err_r, const char **error_r)
 {
+	return mailbox_view_set_flags_if(v, seq, flags, UINT64_MAX, err_r,
+	    error_r);
+}
+
+int
+mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r)
+{
 	struct view_msg *m;
 	char norm[MAILDIR_FLAGS_MAX];
 
@@ -500,8 +509,8 @@ mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
 		*error_r = "bad flags";
 		return -1;
 	}
-	if (maildir_mailbox_set_flags(v->mb, m->uid, norm, err_r,
-	    error_r) < 0)
+	if (maildir_mailbox_set_flags_if(v->mb, m->uid, norm, max_modseq,
+	    err_r, error_r) < 0)
 		return -1;
 	memcpy(m->flags, norm, sizeof(m->flags));
 	m->flags_changed = false;

@@ -158,6 +158,12 @@ int mailbox_view_vanished(const struct mailbox_view *v, uint64_t since,
  * view records them as told. -1 with *err_r (NOTFOUND: expunged). */
 int mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
 	const char *flags, enum tern_err *err_r, const char **error_r);
+/* The same, only while seq's modseq is at most max_modseq (STORE
+ * UNCHANGEDSINCE, RFC 7162 3.1.3): -1 with TERN_ERR_EXISTS when it
+ * changed since, also when that is found only now. */
+int mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r);
 /* Expunge seq from the store; the message becomes a ghost until the
  * EXPUNGE is sent. */
 int mailbox_view_expunge(struct mailbox_view *v, uint32_t seq,

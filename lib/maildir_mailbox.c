@@ -624,6 +624,15 @@ int
 maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 	const char *flags, enum tern_err *err_r, const char **error_r)
 {
+	return maildir_mailbox_set_flags_if(mb, uid, flags, UINT64_MAX, err_r,
+	    error_r);
+}
+
+int
+maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r)
+{
 	char norm[MAILDIR_FLAGS_MAX], from[MAILDIR_PATH_MAX];
 	char to[MAILDIR_PATH_MAX], name[MAILDIR_NAME_MAX + 1];
 	struct maildir_mail *m;
@@ -639,6 +648,11 @@ maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 		m = find_fresh(mb, uid, attempt > 0, err_r, error_r);
 		if (m == NULL)
 			return -1;
+		if (m->modseq > max_modseq) {
+			*err_r = TERN_ERR_EXISTS;
+			*error_r = "maildir: message changed since";
+			return -1;
+		}
 		if (maildir_path(name, sizeof(name), "%.*s:2,%s%s",
 		    (int)maildir_filename_base_len(m->basename), m->basename,
 		    norm, maildir_filename_flags_extra(m->basename)) < 0 ||

@@ -89,6 +89,14 @@ int maildir_mailbox_mail_path(const struct maildir_mailbox *mb,
  * when the message has been expunged, TERN_ERR_SYNTAX for bad flags. */
 int maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 	const char *flags, enum tern_err *err_r, const char **error_r);
+/* The same, only while the message's modseq is at most max_modseq (RFC
+ * 7162 UNCHANGEDSINCE): the rename goes from the name of the last sync,
+ * under the lock, so a change made meanwhile (a rename) makes it fail,
+ * and the re-sync that follows shows the newer modseq: -1 with
+ * TERN_ERR_EXISTS when the test fails. UINT64_MAX: no test. */
+int maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r);
 /* Unlink the message uid and drop it from the view. A message already
  * gone counts as expunged (0). */
 int maildir_mailbox_expunge(struct maildir_mailbox *mb, uint32_t uid,
