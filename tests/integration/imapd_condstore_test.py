@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Integration tests for CONDSTORE/QRESYNC in imapd (RFC 7162) with
 # Python's imaplib: a client resynchronises with SELECT (QRESYNC ...)
-# after flags were changed and a message removed elsewhere (here by
-# renaming and unlinking files, as Dovecot or pop3d would), and a
-# selected session learns the same through NOOP as VANISHED and FETCH
-# with MODSEQ. The daemons are the ones imapd_test.py starts. Exits 77
+# after flags were changed and a message removed elsewhere (by renaming
+# and unlinking files, as Dovecot or pop3d would, and by another IMAP
+# session), a selected session learns the same as VANISHED and FETCH
+# with MODSEQ, STORE UNCHANGEDSINCE fails with [MODIFIED] where another
+# session changed the message, and a lost cache still resyncs correctly. The daemons are the ones imapd_test.py starts. Exits 77
 # (skip) when imapd or smtpd is not built.
 
 import imaplib
@@ -81,6 +82,15 @@ class CondstoreTest(unittest.TestCase):
                 out.append(os.path.join(self.dir, sub, n))
         return sorted(out, key=lambda p: os.path.basename(p))
 
+    def test_capabilities(self):
+        m = imapd_test.starttls_login()
+        typ, data = m.capability()
+        self.assertEqual(typ, "OK")
+        caps = data[0].split()
+        self.assertIn(b"CONDSTORE", caps)
+        self.assertIn(b"QRESYNC", caps)
+        m.logout()
+
     def test_qresync_after_changes_elsewhere(self):
         a = login()
         typ, _ = select(a, self.folder, "(CONDSTORE)")
@@ -139,6 +149,60 @@ class CondstoreTest(unittest.TestCase):
         self.assertRegex(fetches[0], rb"^2 \(UID 2 FLAGS \(.*\) "
                          rb"MODSEQ \(\d+\)\)$")
         a.logout()
+
+    def test_resync_after_another_session(self):
+        a = login()
+        typ, _ = select(a, self.folder, "(CONDSTORE)")
+        self.assertEqual(typ, "OK")
+        uidvalidity = code_value(a, "UIDVALIDITY")
+        hms = code_value(a, "HIGHESTMODSEQ")
+
+        # another client (without CONDSTORE) changes flags, expunges
+        b = imapd_test.starttls_login()
+        self.assertEqual(b.select(self.folder)[0], "OK")
+        self.assertEqual(b.uid("STORE", "1", "+FLAGS", "(\\Seen)")[0],
+                         "OK")
+        self.assertEqual(b.uid("STORE", "3", "+FLAGS", "(\\Deleted)")[0],
+                         "OK")
+        self.assertEqual(b.expunge()[0], "OK")
+        b.logout()
+
+        # a conditional store against the old modseq: 1 changed since
+        typ, data = a.uid("STORE", "1:2", "(UNCHANGEDSINCE %d)" % hms,
+                          "+FLAGS.SILENT", "(\\Flagged)")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(untagged(a, "MODIFIED"), [b"1"])
+        # the store's own FETCH and the news about UID 1 and 3 (imaplib's
+        # uid() hands back the FETCH responses)
+        fetches = [d for d in data if d]
+        self.assertTrue(any(re.fullmatch(
+            rb"2 \(UID 2 MODSEQ \(\d+\)\)", f) for f in fetches),
+            fetches)
+        self.assertTrue(any(re.fullmatch(
+            rb"1 \(UID 1 FLAGS \(\\Seen( \\Recent)?\) MODSEQ \(\d+\)\)",
+            f)
+            for f in fetches), fetches)
+        self.assertEqual(untagged(a, "VANISHED"), [b"3"])
+
+        # iPhone Mail's CHANGEDSINCE 0: everything, with MODSEQ
+        typ, data = a.uid("FETCH", "1:*", "(FLAGS)", "(CHANGEDSINCE 0)")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(len([d for d in data if d]), 2, data)
+        a.logout()
+
+        # a client that was offline resynchronises in one SELECT
+        c = login()
+        typ, _ = select(c, self.folder, "(QRESYNC (%d %d))" %
+                        (uidvalidity, hms))
+        self.assertEqual(typ, "OK")
+        self.assertEqual(untagged(c, "VANISHED"), [b"(EARLIER) 3"])
+        got = sorted(untagged(c, "FETCH"))
+        self.assertEqual(len(got), 2, got)
+        self.assertRegex(got[0], rb"^1 \(UID 1 FLAGS \(\\Seen\) "
+                         rb"MODSEQ \(\d+\)\)$")
+        self.assertRegex(got[1], rb"^2 \(UID 2 FLAGS \(\\Flagged\) "
+                         rb"MODSEQ \(\d+\)\)$")
+        c.logout()
 
     def test_lost_cache(self):
         a = login()
