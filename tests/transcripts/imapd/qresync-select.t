@@ -1,7 +1,7 @@
 # SELECT (QRESYNC ...) on the folder of condstore/README (RFC 7162
 # 3.2.5): VANISHED (EARLIER) from the expunge log when it reaches back to
 # the client's modseq, conservatively (UID 7 too) below its floor;
-# known-uids limits it; FETCH (UID FLAGS MODSEQ) for every message
+# known-uids (unsorted, overlapping) limits it; FETCH (UID FLAGS MODSEQ) for every message
 # changed since; another UIDVALIDITY or an up-to-date client gets none.
 @ preauth demo@example.test
 @ maildir mail/example.test/demo/Maildir
@@ -86,7 +86,7 @@ S: * OK [UIDVALIDITY 67890007] UIDs valid
 S: * OK [UIDNEXT 8] Predicted next UID
 S: * OK [HIGHESTMODSEQ 20] Highest
 S: 6 OK [READ-ONLY] Examine completed
-C: 7 EXAMINE INBOX (QRESYNC (1 3))
+C: 7 EXAMINE INBOX (QRESYNC (67890007 2 7,2:3,1:2))
 S: * OK [CLOSED] Previous mailbox closed
 S: * 4 EXISTS
 S: * 0 RECENT
@@ -96,9 +96,25 @@ S: * OK [UNSEEN 2] First unseen
 S: * OK [UIDVALIDITY 67890007] UIDs valid
 S: * OK [UIDNEXT 8] Predicted next UID
 S: * OK [HIGHESTMODSEQ 20] Highest
+S: * VANISHED (EARLIER) 3,7
+S: * 1 FETCH (UID 1 FLAGS (\Seen) MODSEQ (5))
+S: * 2 FETCH (UID 2 FLAGS (\Answered \Flagged) MODSEQ (12))
+S: * 3 FETCH (UID 4 FLAGS () MODSEQ (15))
+S: * 4 FETCH (UID 6 FLAGS (\Seen $Junk) MODSEQ (20))
 S: 7 OK [READ-ONLY] Examine completed
-C: 8 LOGOUT
+C: 8 EXAMINE INBOX (QRESYNC (1 3))
+S: * OK [CLOSED] Previous mailbox closed
+S: * 4 EXISTS
+S: * 0 RECENT
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Junk Work)
+S: * OK [PERMANENTFLAGS ()] Read-only mailbox
+S: * OK [UNSEEN 2] First unseen
+S: * OK [UIDVALIDITY 67890007] UIDs valid
+S: * OK [UIDNEXT 8] Predicted next UID
+S: * OK [HIGHESTMODSEQ 20] Highest
+S: 8 OK [READ-ONLY] Examine completed
+C: 9 LOGOUT
 S: * BYE Logging out
-S: 8 OK Logout completed
+S: 9 OK Logout completed
 = tern-modseq
 F~ tern-modseq 1 V67890007 H20 F4
