@@ -16,6 +16,7 @@
 
 #include "folders.h"
 #include "buf.h"
+#include "dotlock.h"
 #include "fileio.h"
 #include "folder.h"
 #include "log.h"
@@ -364,6 +365,27 @@ write_small(const char *maildir, const char *file, const struct buf *b)
 	return fsync_dir(maildir);
 }
 
+/* Lock a small file for a read-modify-write: two sessions changing it
+ * at once would otherwise lose one change (Dovecot dot-locks its
+ * subscriptions file the same way). 0 with *lock_r, or -1 (logged). */
+static int
+lock_small(const char *maildir, const char *file, struct dotlock **lock_r)
+{
+	static const struct dotlock_settings set = {
+		FOLDERS_LOCK_TIMEOUT_SECS, 0
+	};
+	char path[MAILDIR_PATH_MAX];
+	const char *error;
+
+	if (maildir_path(path, sizeof(path), "%s/%s", maildir, file) < 0)
+		return -1;
+	if (dotlock_create(path, &set, lock_r, &error) < 0) {
+		log_error("lock", "file=%s error=\"%s\"", path, error);
+		return -1;
+	}
+	return 0;
+}
+
 /* Split text into lines (in place), skipping empty ones. */
 static void
 split_lines(char *text, struct arena *a, char ***v_r, size_t *n_r)
@@ -420,13 +442,14 @@ int
 folders_subscribe(const char *maildir, const char *name, bool on)
 {
 	struct arena *a = arena_new(0);
+	struct dotlock *lock = NULL;
 	struct buf b;
 	char **names;
 	size_t n, i;
 	int ret = -1;
 
-	/* XXX: no lock; two sessions subscribing at once may lose one */
-	if (folders_subscriptions(maildir, a, &names, &n) < 0)
+	if (lock_small(maildir, FOLDERS_SUBSCRIPTIONS_FILE, &lock) < 0 ||
+	    folders_subscriptions(maildir, a, &names, &n) < 0)
 		goto out;
 	if (folders_is_subscribed(names, n, name) == on) {
 		ret = 0;
@@ -444,6 +467,8 @@ folders_subscribe(const char *maildir, const char *name, bool on)
 	ret = write_small(maildir, FOLDERS_SUBSCRIPTIONS_FILE, &b);
 	buf_clear(&b);
 out:
+	if (dotlock_free(&lock) < 0)
+		ret = -1;	/* broken as stale: our write may be lost */
 	arena_free(&a);
 	return ret;
 }
@@ -491,12 +516,14 @@ folders_set_special_use(const char *maildir, const char *name,
 	const char *attr)
 {
 	struct arena *a = arena_new(0);
+	struct dotlock *lock = NULL;
 	struct buf b;
 	char *text;
 	int ret = -1;
 
 	buf_init(&b, FOLDERS_FILE_MAX);
-	if (read_small(maildir, FOLDERS_SPECIAL_USE_FILE, a, &text) < 0)
+	if (lock_small(maildir, FOLDERS_SPECIAL_USE_FILE, &lock) < 0 ||
+	    read_small(maildir, FOLDERS_SPECIAL_USE_FILE, a, &text) < 0)
 		goto out;
 	if (text != NULL)
 		(void)buf_puts(&b, text);
@@ -504,6 +531,8 @@ folders_set_special_use(const char *maildir, const char *name,
 		goto out;
 	ret = write_small(maildir, FOLDERS_SPECIAL_USE_FILE, &b);
 out:
+	if (dotlock_free(&lock) < 0)
+		ret = -1;
 	buf_clear(&b);
 	arena_free(&a);
 	return ret;

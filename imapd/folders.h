@@ -20,6 +20,8 @@
 #define FOLDERS_SUBSCRIPTIONS_FILE "subscriptions"
 #define FOLDERS_SPECIAL_USE_FILE "tern-special-use"
 #define FOLDERS_FILE_MAX (4 * 1024 * 1024)	/* either file */
+#define FOLDERS_LOCK_TIMEOUT_SECS 10	/* wait for another session's
+					 * change of either file */
 
 /* The folder name exists (INBOX always does). */
 bool folders_exists(const char *maildir, const char *name);
@@ -40,7 +42,8 @@ int folders_rename(const char *maildir, const char *old_name,
 int folders_subscriptions(const char *maildir, struct arena *a,
 	char ***names_r, size_t *n_r);
 bool folders_is_subscribed(char **names, size_t n, const char *name);
-/* Add or remove name; written atomically. 0 or -1 (errno). */
+/* Add or remove name: read, changed and written (temp file + rename)
+ * under a dot-lock, so concurrent sessions lose nothing. 0 or -1. */
 int folders_subscribe(const char *maildir, const char *name, bool on);
 
 /* The special-use attribute of name ("\\Sent"), or NULL. */

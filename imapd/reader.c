@@ -239,6 +239,7 @@ imap_reader_read(struct imap_reader *r, struct arena *a,
 		if (n_lits == LITERAL_RECORDS_MAX)
 			return refuse(r, cmd, "LIMIT", "Too many literals");
 		if (size > r->limits.literal_max) {
+			cmd->too_big = true;
 			if (!sync) {
 				cmd->code = "TOOBIG";
 				cmd->error = "Literal too big";

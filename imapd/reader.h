@@ -70,6 +70,8 @@ struct imap_raw_cmd {
 	struct span name;
 	struct imap_cmd_text args;
 	bool literal_streamed;		/* a hook took a literal */
+	bool too_big;			/* a literal over literal_max was
+					 * refused (APPEND: NO [TOOBIG]) */
 	const char *code;		/* with BAD/CLOSE: "TOOBIG" or NULL */
 	const char *error;		/* with BAD/CLOSE: text */
 };

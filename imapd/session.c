@@ -342,16 +342,31 @@ imap_session_run(struct imap_session *s)
 			break;
 		}
 		if (n == IMAP_READ_CLOSE) {
+			imap_append_hook_clear(s);
 			imap_session_untagged(s, "BYE [%s] %s",
 			    raw.code != NULL ? raw.code : "CLIENTBUG",
 			    raw.error);
+			/* RFC 7888 4: a refused non-synchronizing literal
+			 * gets a tagged BAD [TOOBIG]; its bytes are on the
+			 * way, so we close rather than read them */
+			if (raw.tag.len != 1 || raw.tag.p[0] != '*')
+				imap_bad(&c, raw.code, "%s", raw.error);
 			reason = "protocol";
 			break;
 		}
 		s->counts[IMAP_COUNT_CMDS]++;
 		if (n == IMAP_READ_BAD) {
-			imap_bad(&c, raw.code, "%s%s", raw.code == NULL ?
-			    "Error in IMAP command: " : "", raw.error);
+			/* drop what a MULTIAPPEND streamed before */
+			imap_append_hook_clear(s);
+			if (raw.too_big && (s->state & IMAP_ST_AUTHED) != 0 &&
+			    span_eq_ci(raw.name, "APPEND"))
+				/* RFC 7889 3: refused before the "+" */
+				imap_no(&c, "TOOBIG", "Message is larger "
+				    "than APPENDLIMIT");
+			else
+				imap_bad(&c, raw.code, "%s%s", raw.code ==
+				    NULL ? "Error in IMAP command: " : "",
+				    raw.error);
 		} else {
 			trace_command(&raw);
 			dispatch(s, &raw, &c);

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 # Install what tern needs to build and test on Debian 12: idempotent,
 # non-interactive. Packages that come with a system service (postfix, for
-# the benchmark's smtp-source) are installed under a policy-rc.d that
+# the benchmark's smtp-source; dovecot-imapd, which the interop tests and
+# bench/imap-bench start privately) are installed under a policy-rc.d that
 # forbids starting it.
 set -euo pipefail
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libssl-dev libconfig-dev libetpan-dev libcurl4-gnutls-dev check libcrypt-dev \
 openssl ca-certificates"
-TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev"
+TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev \
+isync dovecot-imapd"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"

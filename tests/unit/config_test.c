@@ -198,6 +198,13 @@ START_TEST(test_sample_file)
 		ck_assert_int_eq(l->mode, l->port == 25 ? LISTENER_MX :
 			LISTENER_SUBMISSION);
 	}
+	/* RFC 9051 5.4: an authenticated session may stay silent for
+	 * 30 minutes (Thunderbird's second connection does); the timer
+	 * before authentication is shorter */
+	ck_assert_uint_ge(cfg.imapd.idle_timeout, 30 * 60);
+	ck_assert_uint_lt(cfg.imapd.login_timeout, cfg.imapd.idle_timeout);
+	ck_assert_uint_gt(cfg.auth_failure_delay_ms, 0);
+	ck_assert_uint_gt(cfg.imapd.max_bad_commands, 0);
 	config_clear(&cfg);
 }
 END_TEST

@@ -79,7 +79,7 @@ C: x
 C: 
 S: j BAD unknown system flag
 C: k APPEND INBOX {5000}
-S: k BAD [TOOBIG] Literal too big
+S: k NO [TOOBIG] Message is larger than APPENDLIMIT
 C: z LOGOUT
 S: * BYE Logging out
 S: z OK Logout completed
