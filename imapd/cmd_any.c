@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_any: CAPABILITY, NOOP, LOGOUT (RFC 9051 6.1), ID (RFC 2971) and
- * ENABLE (RFC 5161): commands valid in (almost) any state.
+ * ENABLE (RFC 5161; CONDSTORE and QRESYNC, RFC 7162 3.1, 3.2.3):
+ * commands valid in (almost) any state.
  */
 #include "imapd.h"
+#include "condstore.h"
 #include "log.h"
 #include "reply.h"
 #include "tern.h"
@@ -92,6 +94,22 @@ cmd_id(struct imap_cmd *c)
 	imap_ok(c, NULL, "ID completed");
 }
 
+static const char *
+enable_name(unsigned bit)
+{
+	switch (bit) {
+	case IMAP_ENABLED_REV2:
+		return "IMAP4rev2";
+	case IMAP_ENABLED_UTF8:
+		return "UTF8=ACCEPT";
+	case IMAP_ENABLED_CONDSTORE:
+		return "CONDSTORE";
+	case IMAP_ENABLED_QRESYNC:
+		return "QRESYNC";
+	}
+	return "?";
+}
+
 void
 cmd_enable(struct imap_cmd *c)
 {
@@ -117,13 +135,18 @@ cmd_enable(struct imap_cmd *c)
 			bit = IMAP_ENABLED_REV2;
 		else if (imap_arg_atom_is(a, "UTF8=ACCEPT"))
 			bit = IMAP_ENABLED_UTF8;
-		/* RFC 5161 3.1: unknown ones (CONDSTORE, QRESYNC until
-		 * modseqs are stored) are ignored, and not listed */
+		else if (imap_arg_atom_is(a, "CONDSTORE"))
+			bit = IMAP_ENABLED_CONDSTORE;
+		else if (imap_arg_atom_is(a, "QRESYNC"))
+			bit = IMAP_ENABLED_QRESYNC;	/* RFC 7162 3.2.3 */
+		/* RFC 5161 3.1: unknown ones are ignored, and not listed */
 		if (bit == 0 || (s->enabled & bit) != 0)
 			continue;
+		if (bit == IMAP_ENABLED_CONDSTORE ||
+		    bit == IMAP_ENABLED_QRESYNC)
+			condstore_enable(c);	/* [HIGHESTMODSEQ] if selected */
 		s->enabled |= bit;
-		(void)buf_appendf(&enabled, " %s", bit == IMAP_ENABLED_REV2 ?
-		    "IMAP4rev2" : "UTF8=ACCEPT");
+		(void)buf_appendf(&enabled, " %s", enable_name(bit));
 	}
 	imap_untagged(c, "ENABLED%s", buf_str(&enabled));
 	buf_clear(&enabled);

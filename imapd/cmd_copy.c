@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "imapd.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox_view.h"
 #include "maildir.h"
@@ -221,8 +222,9 @@ do_copy(struct imap_cmd *c, bool move)
 		}
 	}
 	/* RFC 6851 3.3: the EXPUNGEs come with MOVE itself */
+	/* with QRESYNC as "* VANISHED uids" (RFC 7162 3.2.10) */
 	mailbox_view_send_updates(v, s->stream, VIEW_UPDATE_EXPUNGE |
-	    (imap_rev2(s) ? VIEW_UPDATE_REV2 : 0));
+	    (imap_rev2(s) ? VIEW_UPDATE_REV2 : 0) | condstore_view_flags(s));
 	imap_ok(c, NULL, "Move completed");
 	return;
 fail:

@@ -7,12 +7,16 @@
  * is not PEEK sets \Seen first and returns the new FLAGS in the same
  * response (RFC 9051 6.4.5; Thunderbird relies on it). UID FETCH always
  * returns UID (6.4.9). Bodies go out through fetch_body.c (mapped, CRLF,
- * partial <o.n> answered as "BODY[...]<o>").
+ * partial <o.n> answered as "BODY[...]<o>"). CONDSTORE (RFC 7162 3.1.4):
+ * the MODSEQ item, the CHANGEDSINCE modifier (0 tolerated for iPhone
+ * Mail), MODSEQ beside FLAGS once enabled; QRESYNC's VANISHED modifier
+ * (3.2.6).
  */
 #include <errno.h>
 #include <time.h>
 
 #include "imapd.h"
+#include "condstore.h"
 #include "fetch_body.h"
 #include "imap_bodystructure.h"
 #include "imap_envelope.h"
@@ -37,6 +41,7 @@ enum fetch_type {
 	FI_BODYSTRUCTURE,
 	FI_SECTION,		/* BODY[..], RFC822*, BINARY[..] */
 	FI_BINARY_SIZE,
+	FI_MODSEQ,		/* RFC 7162 3.1.4 */
 };
 
 struct fetch_item {
@@ -56,6 +61,11 @@ struct fetch_req {
 	bool sets_seen;
 	bool has_flags;
 	bool has_uid;
+	bool has_modseq;
+	/* RFC 7162 3.1.4.1, 3.2.6: (CHANGEDSINCE n [VANISHED]) */
+	bool changedsince_set, vanished;
+	uint64_t changedsince;
+	bool condstore;		/* CONDSTORE on: MODSEQ with FLAGS */
 };
 
 static int
@@ -73,7 +83,10 @@ add(struct fetch_req *r, enum fetch_type type, const char *name)
 		r->has_flags = true;
 	if (type == FI_UID)
 		r->has_uid = true;
-	if (type != FI_UID && type != FI_FLAGS && type != FI_SIZE)
+	if (type == FI_MODSEQ)
+		r->has_modseq = true;
+	if (type != FI_UID && type != FI_FLAGS && type != FI_SIZE &&
+	    type != FI_MODSEQ)
 		r->need_file = true;
 	return 0;
 }
@@ -177,6 +190,8 @@ parse_item(struct imap_cmd *c, struct fetch_req *r, const struct imap_arg *a,
 		ret = add(r, FI_BODY, "BODY");
 	else if (span_eq_ci(s, "BODYSTRUCTURE"))
 		ret = add(r, FI_BODYSTRUCTURE, "BODYSTRUCTURE");
+	else if (span_eq_ci(s, "MODSEQ"))
+		ret = add(r, FI_MODSEQ, "MODSEQ");
 	else if (span_eq_ci(s, "RFC822") || span_eq_ci(s, "RFC822.TEXT") ||
 	    span_eq_ci(s, "RFC822.HEADER")) {
 		struct fetch_item *it;
@@ -242,6 +257,46 @@ parse_request(struct imap_cmd *c, const struct imap_arg *a,
 			continue;
 		if (parse_item(c, r, &a->list[i], error_r) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* "(CHANGEDSINCE n [VANISHED])" (RFC 7162 3.1.4.1, 3.2.6; RFC 4466
+ * fetch-modifiers). 0 or -1 with *error_r. */
+static int
+parse_modifiers(struct imap_cmd *c, const struct imap_arg *a,
+	struct fetch_req *r, const char **error_r)
+{
+	size_t i;
+
+	*error_r = "Syntax: FETCH seqset items (CHANGEDSINCE modseq "
+	    "[VANISHED])";
+	if (a->type != IMAP_ARG_LIST || a->n == 0)
+		return -1;
+	for (i = 0; i < a->n; i++) {
+		const struct imap_arg *m = &a->list[i];
+
+		if (imap_arg_atom_is(m, "CHANGEDSINCE") && i + 1 < a->n &&
+		    !r->changedsince_set) {
+			/* 0 is outside the grammar, but iPhone Mail sends
+			 * it (CLIENTS.md): every message has changed */
+			if (condstore_parse_modseq(&a->list[++i], true,
+			    &r->changedsince) < 0)
+				return -1;
+			r->changedsince_set = true;
+		} else if (imap_arg_atom_is(m, "VANISHED") && !r->vanished) {
+			r->vanished = true;
+		} else {
+			return -1;
+		}
+	}
+	/* RFC 7162 3.2.6: VANISHED only in UID FETCH with CHANGEDSINCE,
+	 * once QRESYNC is enabled */
+	if (r->vanished && (!c->uid || !r->changedsince_set ||
+	    !imap_qresync(c->s))) {
+		*error_r = !imap_qresync(c->s) ? "QRESYNC is not enabled" :
+		    "VANISHED needs UID FETCH and CHANGEDSINCE";
+		return -1;
 	}
 	return 0;
 }
@@ -334,6 +389,8 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 
 	if (m == NULL)
 		return -1;
+	if (r->changedsince_set && m->modseq <= r->changedsince)
+		return 0;	/* unchanged: no response (RFC 7162 3.1.4.1) */
 	memset(&fm, 0, sizeof(fm));
 	fm.fd = -1;
 	if (r->need_file && open_mail(c, seq, &fm) < 0)
@@ -355,6 +412,9 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		mark_seen(c, seq, m, &seen_set);
 		if (seen_set)
 			flags = true;
+		/* the change's modseq comes with a sync (RFC 7162 3.2) */
+		if (seen_set && r->condstore)
+			(void)mailbox_view_sync(v, NULL, NULL);
 		/* a flag change may have re-synced the store */
 		m = mailbox_view_mail(v, seq);
 		if (m == NULL) {
@@ -422,6 +482,10 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			(void)buf_appendf(&b, "%llu", (unsigned long long)
 			    fetch_data_size(&fm, &data[i], 0, UINT64_MAX));
 			break;
+		case FI_MODSEQ:
+			(void)buf_appendf(&b, "(%llu)",
+			    (unsigned long long)m->modseq);
+			break;
 		case FI_SECTION: {
 			uint64_t off = it->partial ? it->off : 0;
 			uint64_t n = fetch_data_size(&fm, &data[i], off,
@@ -440,6 +504,14 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		}
 		stream_write(out, b.data, b.len);
 	}
+	/* RFC 7162 3.1.4.1, 3.2: with CONDSTORE, FLAGS come with MODSEQ,
+	 * and a \Seen set here also with UID */
+	if (!r->has_modseq && (r->changedsince_set || (r->condstore &&
+	    flags)))
+		stream_printf(out, " MODSEQ (%llu)",
+		    (unsigned long long)m->modseq);
+	if (!r->has_uid && r->condstore && seen_set)
+		stream_printf(out, " UID %u", mailbox_view_uid(v, seq));
 	stream_puts(out, ")\r\n");
 	buf_clear(&b);
 out:
@@ -459,19 +531,28 @@ cmd_fetch(struct imap_cmd *c)
 	uint32_t *seqs;
 	size_t i, n, gone = 0;
 
-	if (c->n_args < 2 || c->args[0].type != IMAP_ARG_ATOM) {
-		imap_bad(c, NULL, "Syntax: FETCH seqset items");
+	if (c->n_args < 2 || c->n_args > 3 ||
+	    c->args[0].type != IMAP_ARG_ATOM) {
+		imap_bad(c, NULL, "Syntax: FETCH seqset items [(modifiers)]");
 		return;
 	}
-	/* XXX: (CHANGEDSINCE n) needs CONDSTORE; ignored */
 	r = arena_alloc(c->arena, sizeof(*r));
 	if (imap_parse_seqset(c->args[0].str, c->arena, &set, &error) < 0 ||
 	    parse_request(c, &c->args[1], r, &error) < 0 ||
+	    (c->n_args == 3 && parse_modifiers(c, &c->args[2], r,
+	    &error) < 0) ||
 	    mailbox_view_resolve(v, &set, c->uid, c->arena, &seqs, &n,
 	    &error) < 0) {
 		imap_bad(c, NULL, "%s", error);
 		return;
 	}
+	/* RFC 7162 3.1: MODSEQ and CHANGEDSINCE enable CONDSTORE */
+	if (r->has_modseq || r->changedsince_set)
+		condstore_enable(c);
+	r->condstore = imap_condstore(c->s);
+	/* RFC 7162 3.2.6: the UIDs of the set expunged since */
+	if (r->vanished)
+		condstore_send_vanished(c, r->changedsince, &set);
 	for (i = 0; i < n; i++) {
 		struct arena_mark mark = arena_mark(c->arena);
 		int ret = fetch_one(c, r, seqs[i]);

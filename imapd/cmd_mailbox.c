@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "imapd.h"
+#include "condstore.h"
 #include "folder.h"
 #include "folders.h"
 #include "log.h"
@@ -225,6 +226,7 @@ enum status_item {
 	ST_RECENT = 1 << 4,
 	ST_SIZE = 1 << 5,
 	ST_DELETED = 1 << 6,
+	ST_HIGHESTMODSEQ = 1 << 7,	/* RFC 7162 3.1.10 */
 };
 
 static const struct {
@@ -238,6 +240,7 @@ static const struct {
 	{ "RECENT", ST_RECENT },
 	{ "SIZE", ST_SIZE },
 	{ "DELETED", ST_DELETED },
+	{ "HIGHESTMODSEQ", ST_HIGHESTMODSEQ },
 };
 
 /* Parse "(MESSAGES UNSEEN)". -1 for anything else. */
@@ -328,6 +331,9 @@ send_status(struct imap_cmd *c, const char *name, unsigned items,
 		case ST_DELETED:
 			v = deleted;
 			break;
+		case ST_HIGHESTMODSEQ:
+			v = mb->modseq.highest;
+			break;
 		}
 		(void)buf_appendf(&line, "%s%s %llu", line.data[line.len - 1] ==
 		    '(' ? "" : " ", status_table[i].name,
@@ -357,6 +363,8 @@ cmd_status(struct imap_cmd *c)
 		imap_bad(c, NULL, "Unknown or missing STATUS item");
 		return;
 	}
+	if ((items & ST_HIGHESTMODSEQ) != 0)
+		condstore_enable(c);	/* RFC 7162 3.1 */
 	if (send_status(c, name, items, &err) < 0) {
 		imap_store_error(c, err, false);
 		return;

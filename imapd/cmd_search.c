@@ -4,9 +4,11 @@
  * The result goes out as "* SEARCH n..." (IMAP4rev1), or as "* ESEARCH
  * (TAG ..) [UID] MIN MAX ALL COUNT" when RETURN was given (RFC 4731) or
  * IMAP4rev2 is enabled (RFC 9051 7.3.4). RETURN (SAVE) keeps the result
- * for "$" (RFC 5182), in the mailbox view.
+ * for "$" (RFC 5182), in the mailbox view. The MODSEQ key (RFC 7162
+ * 3.1.5) enables CONDSTORE and adds the highest modseq of the matches.
  */
 #include "imapd.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox_view.h"
 #include "reply.h"
@@ -78,6 +80,7 @@ cmd_search(struct imap_cmd *c)
 	uint32_t *seqs, *nums, *uids;
 	const char *error;
 	struct buf out;
+	uint64_t highest = 0;
 	unsigned ret;
 	size_t n, i;
 
@@ -88,15 +91,17 @@ cmd_search(struct imap_cmd *c)
 			imap_bad(c, NULL, "%s", error);
 		return;
 	}
-	if (prog.uses_modseq) {
-		/* XXX: needs CONDSTORE (RFC 7162 3.1.5) */
-		imap_no(c, "CANNOT", "MODSEQ is not supported");
-		return;
-	}
+	if (prog.uses_modseq)
+		condstore_enable(c);	/* RFC 7162 3.1 */
 	(void)search_run(v, &prog, c->arena, &seqs, &n);
 	uids = arena_alloc_array(c->arena, n + 1, sizeof(*uids));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		uint64_t ms = mailbox_view_modseq(v, seqs[i]);
+
 		uids[i] = mailbox_view_uid(v, seqs[i]);
+		if (ms > highest)
+			highest = ms;
+	}
 	nums = c->uid ? uids : seqs;
 	ret = prog.esearch ? prog.ret : SEARCH_RETURN_ALL;
 	if ((ret & SEARCH_RETURN_SAVE) != 0)
@@ -107,6 +112,11 @@ cmd_search(struct imap_cmd *c)
 		(void)buf_puts(&out, "* SEARCH");
 		for (i = 0; i < n; i++)
 			(void)buf_appendf(&out, " %u", nums[i]);
+		/* RFC 7162 3.1.5: the highest modseq of what matched,
+		 * when MODSEQ was searched for and something matched */
+		if (prog.uses_modseq && n > 0)
+			(void)buf_appendf(&out, " (MODSEQ %llu)",
+			    (unsigned long long)highest);
 		send_line(c, &out);
 	} else if (ret != SEARCH_RETURN_SAVE) {
 		/* RFC 5182 2.1: SAVE alone gives no ESEARCH */
@@ -122,6 +132,10 @@ cmd_search(struct imap_cmd *c)
 		}
 		if ((ret & SEARCH_RETURN_COUNT) != 0)
 			(void)buf_appendf(&out, " COUNT %zu", n);
+		/* RFC 7162 3.1.5 with RFC 4731: "MODSEQ n" return data */
+		if (prog.uses_modseq && n > 0)
+			(void)buf_appendf(&out, " MODSEQ %llu",
+			    (unsigned long long)highest);
 		send_line(c, &out);
 	}
 	buf_clear(&out);

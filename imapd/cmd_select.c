@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_select: SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; RFC 3501 for
- * the rev1 RECENT and UNSEEN lines), UNSELECT (RFC 3691), CLOSE (6.4.1:
- * silently expunges \Deleted when read-write) and CHECK (RFC 3501 6.4.1).
+ * the rev1 RECENT and UNSEEN lines; RFC 7162 3.1.8 CONDSTORE and 3.2.5
+ * QRESYNC parameters), UNSELECT (RFC 3691), CLOSE (6.4.1: silently
+ * expunges \Deleted when read-write) and CHECK (RFC 3501 6.4.1).
  */
 #include "imapd.h"
+#include "condstore.h"
 #include "folders.h"
 #include "log.h"
 #include "maildir.h"
@@ -20,16 +22,23 @@ do_select(struct imap_cmd *c, bool readonly)
 	char path[MAILDIR_PATH_MAX];
 	const char *name, *error;
 	enum tern_err err;
+	struct select_params params;
 	struct buf flags;
 	uint32_t unseen;
 
-	if (c->n_args != 1) {
-		imap_bad(c, NULL, "Syntax: %s mailbox", readonly ? "EXAMINE" :
-		    "SELECT");
+	if (c->n_args != 1 && c->n_args != 2) {
+		imap_bad(c, NULL, "Syntax: %s mailbox [(parameters)]",
+		    readonly ? "EXAMINE" : "SELECT");
 		return;
 	}
 	if (imap_cmd_mailbox(c, &c->args[0], &name) < 0)
 		return;
+	memset(&params, 0, sizeof(params));
+	if (c->n_args == 2 && condstore_parse_select_params(s, &c->args[1],
+	    c->arena, &params, &error) < 0) {
+		imap_bad(c, NULL, "%s", error);
+		return;
+	}
 	/* RFC 9051 6.3.2: a failed SELECT leaves no mailbox selected;
 	 * a successful one ends the old with [CLOSED] (RFC 7162 3.2.11) */
 	if (s->view != NULL) {
@@ -66,6 +75,12 @@ do_select(struct imap_cmd *c, bool readonly)
 	    mailbox_view_uidvalidity(v));
 	imap_untagged(c, "OK [UIDNEXT %u] Predicted next UID",
 	    mailbox_view_uidnext(v));
+	/* RFC 7162 3.1.2.1: with CONDSTORE on or asked for (3.1.8) */
+	if (params.condstore)
+		s->enabled |= IMAP_ENABLED_CONDSTORE;
+	if (imap_condstore(s))
+		imap_untagged(c, "OK [HIGHESTMODSEQ %llu] Highest",
+		    (unsigned long long)mailbox_view_highestmodseq(v));
 	if (imap_rev2(s)) {
 		/* RFC 9051 6.3.2: the mailbox's name as LIST would give */
 		struct buf b;
@@ -82,6 +97,8 @@ do_select(struct imap_cmd *c, bool readonly)
 	}
 	s->view = v;
 	s->state = IMAP_ST_SELECTED;
+	if (params.qresync)
+		condstore_select_resync(c, &params.q);
 	imap_ok(c, readonly ? "READ-ONLY" : "READ-WRITE", "%s completed",
 	    readonly ? "Examine" : "Select");
 }

@@ -6,12 +6,17 @@
  * PERMANENTFLAGS are announced before any FETCH uses them. Each changed
  * (or, without .SILENT, each named) message gets "* n FETCH (FLAGS ...)",
  * with UID for UID STORE (RFC 9051 6.4.9). Expunged messages (ghosts)
- * are skipped, as Dovecot does.
+ * are skipped, as Dovecot does. CONDSTORE (RFC 7162 3.1.3): FETCH
+ * carries MODSEQ, and (UNCHANGEDSINCE n) stores only where the modseq
+ * is at most n, atomically with the rename, listing the others in
+ * [MODIFIED set].
  */
 #include "imapd.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox_view.h"
 #include "msgflags.h"
+#include "msgstore.h"
 #include "reply.h"
 #include "str.h"
 #include "tern.h"
@@ -93,6 +98,44 @@ announce_keywords(struct imap_cmd *c, struct mailbox_view *v)
 	v->announced_keywords = kw;
 }
 
+/* "(UNCHANGEDSINCE n)" (RFC 7162 3.1.3; 0 is allowed). 0 or -1. */
+static int
+parse_modifiers(const struct imap_arg *a, uint64_t *unchangedsince_r)
+{
+	if (a->n != 2 || !imap_arg_atom_is(&a->list[0], "UNCHANGEDSINCE"))
+		return -1;
+	return condstore_parse_modseq(&a->list[1], true, unchangedsince_r);
+}
+
+/* The FETCH of one stored message. With CONDSTORE it carries MODSEQ
+ * (and UID once QRESYNC is on), and .SILENT sends it with MODSEQ alone
+ * for a message that changed (RFC 7162 3.1.3, 3.2). */
+static void
+send_fetch(struct imap_cmd *c, uint32_t seq, bool silent, bool condstore)
+{
+	struct mailbox_view *v = c->s->view;
+	bool uid = c->uid || imap_qresync(c->s);
+	struct buf b;
+
+	buf_init(&b, 0);
+	(void)buf_appendf(&b, "%u FETCH (", seq);
+	if (uid && (condstore || c->uid))
+		(void)buf_appendf(&b, "UID %u ", mailbox_view_uid(v, seq));
+	if (!silent) {
+		(void)buf_puts(&b, "FLAGS ");
+		(void)mailbox_view_format_flags(v, seq, &b);
+		if (condstore)
+			(void)buf_putc(&b, ' ');
+	}
+	if (condstore)
+		(void)buf_appendf(&b, "MODSEQ (%llu)",
+		    (unsigned long long)mailbox_view_modseq(v, seq));
+	buf_truncate(&b, b.data[b.len - 1] == ' ' ? b.len - 1 : b.len);
+	(void)buf_putc(&b, ')');
+	imap_untagged(c, "%s", buf_str(&b));
+	buf_clear(&b);
+}
+
 void
 cmd_store(struct imap_cmd *c)
 {
@@ -102,10 +145,12 @@ cmd_store(struct imap_cmd *c)
 	enum store_mode mode;
 	enum tern_err err = TERN_OK;
 	const char *error;
-	uint32_t *seqs;
-	uint64_t mask;
-	size_t i, n, first = 1;
-	bool silent, created = false, failed = false;
+	uint32_t *seqs, *modified;
+	uint64_t mask, unchangedsince = UINT64_MAX;
+	size_t i, n, n_modified = 0, first = 1;
+	bool silent, created = false, failed = false, condstore, any = false;
+	/* per message: 0 skipped, 'k' kept, 'c' changed, 'm' modified */
+	char *state;
 
 	if (c->n_args < 3 || c->args[0].type != IMAP_ARG_ATOM) {
 		imap_bad(c, NULL, "Syntax: STORE seqset item flags");
@@ -115,8 +160,14 @@ cmd_store(struct imap_cmd *c)
 		imap_bad(c, NULL, "%s", error);
 		return;
 	}
-	if (c->args[1].type == IMAP_ARG_LIST)
-		first = 2;	/* XXX: (UNCHANGEDSINCE n) needs CONDSTORE */
+	if (c->args[1].type == IMAP_ARG_LIST) {
+		first = 2;
+		if (parse_modifiers(&c->args[1], &unchangedsince) < 0) {
+			imap_bad(c, NULL, "Syntax: STORE seqset "
+			    "(UNCHANGEDSINCE modseq) item flags");
+			return;
+		}
+	}
 	if (c->n_args < first + 2 || c->args[first].type != IMAP_ARG_ATOM ||
 	    parse_item(c->args[first].str, &mode, &silent) < 0) {
 		imap_bad(c, NULL, "Unknown STORE item");
@@ -149,11 +200,16 @@ cmd_store(struct imap_cmd *c)
 	}
 	if (created)
 		announce_keywords(c, v);
+	/* RFC 7162 3.1: UNCHANGEDSINCE enables CONDSTORE */
+	if (first == 2)
+		condstore_enable(c);
+	condstore = imap_condstore(c->s);
+	state = arena_alloc_array(c->arena, n + 1, sizeof(*state));
+	modified = arena_alloc_array(c->arena, n + 1, sizeof(*modified));
 	for (i = 0; i < n; i++) {
 		const struct maildir_mail *m = mailbox_view_mail(v, seqs[i]);
 		char letters[MAILDIR_FLAGS_MAX];
 		uint64_t old, new;
-		struct buf b;
 
 		if (m == NULL)
 			continue;	/* a ghost: expunged elsewhere */
@@ -165,33 +221,63 @@ cmd_store(struct imap_cmd *c)
 		else
 			new = (old & ~MSGFLAGS_SYSTEM_MASK &
 			    ((UINT64_C(1) << 26) - 1)) | mask;
+		if (m->modseq > unchangedsince) {
+			/* RFC 7162 3.1.3: changed since: not stored */
+			modified[n_modified++] = c->uid ?
+			    mailbox_view_uid(v, seqs[i]) : seqs[i];
+			state[i] = 'm';
+			continue;
+		}
+		state[i] = 'k';
 		if (new != old) {
 			msgflags_letters(new, letters, sizeof(letters));
-			if (mailbox_view_set_flags(v, seqs[i], letters, &err,
-			    &error) < 0) {
-				if (err == TERN_ERR_NOTFOUND)
+			if (mailbox_view_set_flags_if(v, seqs[i], letters,
+			    unchangedsince, &err, &error) < 0) {
+				if (err == TERN_ERR_NOTFOUND) {
+					state[i] = 0;
 					continue;
+				}
+				if (err == TERN_ERR_EXISTS) {
+					/* changed by another just now */
+					modified[n_modified++] = c->uid ?
+					    mailbox_view_uid(v, seqs[i]) :
+					    seqs[i];
+					state[i] = 'm';
+					continue;
+				}
 				log_error("store", "mailbox=\"%s\" uid=%u "
 				    "error=\"%s\"", v->name,
 				    mailbox_view_uid(v, seqs[i]), error);
 				failed = true;
 				break;
 			}
+			state[i] = 'c';
+			any = true;
 		}
-		if (silent)
-			continue;
-		buf_init(&b, 0);
-		(void)mailbox_view_format_flags(v, seqs[i], &b);
-		if (c->uid)
-			imap_untagged(c, "%u FETCH (UID %u FLAGS %s)", seqs[i],
-			    mailbox_view_uid(v, seqs[i]), buf_str(&b));
-		else
-			imap_untagged(c, "%u FETCH (FLAGS %s)", seqs[i],
-			    buf_str(&b));
-		buf_clear(&b);
+		if (!condstore && !silent)
+			send_fetch(c, seqs[i], false, false);
+	}
+	if (condstore) {
+		/* the new modseqs come with a sync; then the FETCHes */
+		if (any)
+			(void)mailbox_view_sync(v, NULL, NULL);
+		for (i = 0; i < n; i++) {
+			if (state[i] == 'c' || (state[i] == 'k' && !silent))
+				send_fetch(c, seqs[i], silent, true);
+		}
 	}
 	if (failed) {
 		imap_store_error(c, err, false);
+		return;
+	}
+	if (n_modified > 0) {
+		struct buf b;
+
+		buf_init(&b, 0);
+		(void)buf_puts(&b, "MODIFIED ");
+		(void)msgstore_format_uidset(modified, n_modified, &b);
+		imap_ok(c, buf_str(&b), "Conditional STORE failed");
+		buf_clear(&b);
 		return;
 	}
 	imap_ok(c, NULL, "Store completed");

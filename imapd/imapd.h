@@ -44,6 +44,10 @@ const char *imap_state_name(enum imap_state st);
 enum imap_enabled {
 	IMAP_ENABLED_REV2 = 1 << 0,	/* IMAP4rev2 (RFC 9051) */
 	IMAP_ENABLED_UTF8 = 1 << 1,	/* UTF8=ACCEPT (RFC 6855) */
+	/* RFC 7162 3.1: by ENABLE or by the first CONDSTORE-enabling
+	 * command (condstore_enable()) */
+	IMAP_ENABLED_CONDSTORE = 1 << 2,
+	IMAP_ENABLED_QRESYNC = 1 << 3,	/* RFC 7162 3.2.3; implies the above */
 };
 
 enum imap_counter {

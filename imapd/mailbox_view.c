@@ -140,6 +140,68 @@ mailbox_view_sync(struct mailbox_view *v, enum tern_err *err_r,
 	return 0;
 }
 
+/* A UID set written range by range, ascending, merging neighbours. */
+struct uidset_out {
+	struct buf *b;
+	uint32_t lo, hi;
+	bool open, any;
+	int ret;
+};
+
+static void
+uidset_flush(struct uidset_out *o)
+{
+	if (!o->open)
+		return;
+	if (o->lo == o->hi)
+		o->ret |= buf_appendf(o->b, "%s%u", o->any ? "," : "", o->lo);
+	else
+		o->ret |= buf_appendf(o->b, "%s%u:%u", o->any ? "," : "",
+		    o->lo, o->hi);
+	o->open = false;
+	o->any = true;
+}
+
+static void
+uidset_add(struct uidset_out *o, uint32_t lo, uint32_t hi)
+{
+	if (o->open && o->hi != UINT32_MAX && lo == o->hi + 1) {
+		o->hi = hi;
+		return;
+	}
+	uidset_flush(o);
+	o->lo = lo;
+	o->hi = hi;
+	o->open = true;
+}
+
+/* "* VANISHED 3,5:7" for the ghosts, which leave the view: QRESYNC's
+ * EXPUNGE (RFC 7162 3.2.10). */
+static void
+send_vanished(struct mailbox_view *v, struct stream *out)
+{
+	struct uidset_out o = { NULL, 0, 0, false, false, 0 };
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b, 0);
+	(void)buf_puts(&b, "* VANISHED ");
+	o.b = &b;
+	for (i = j = 0; i < v->count; i++) {
+		if (v->msgs[i].expunged) {
+			uidset_add(&o, v->msgs[i].uid, v->msgs[i].uid);
+			continue;
+		}
+		v->msgs[j++] = v->msgs[i];
+	}
+	uidset_flush(&o);
+	if (j < v->count)
+		stream_printf(out, "%s\r\n", buf_str(&b));
+	v->announced_exists -= v->count - j;
+	v->count = j;
+	buf_clear(&b);
+}
+
 void
 mailbox_view_send_updates(struct mailbox_view *v, struct stream *out,
 	unsigned flags)
@@ -147,7 +209,10 @@ mailbox_view_send_updates(struct mailbox_view *v, struct stream *out,
 	size_t i, kw = 0;
 	uint32_t recent;
 
-	if ((flags & VIEW_UPDATE_EXPUNGE) != 0) {
+	if ((flags & VIEW_UPDATE_EXPUNGE) != 0 &&
+	    (flags & VIEW_UPDATE_QRESYNC) != 0)
+		send_vanished(v, out);
+	else if ((flags & VIEW_UPDATE_EXPUNGE) != 0) {
 		/* from the end, so each number is still right when sent */
 		for (i = v->count; i > 0; i--) {
 			if (!v->msgs[i - 1].expunged)
@@ -192,8 +257,14 @@ mailbox_view_send_updates(struct mailbox_view *v, struct stream *out,
 		v->msgs[i].flags_changed = false;
 		buf_init(&b, 0);
 		(void)mailbox_view_format_flags(v, (uint32_t)i + 1, &b);
-		stream_printf(out, "* %zu FETCH (UID %u FLAGS %s)\r\n", i + 1,
-		    v->msgs[i].uid, buf_str(&b));
+		if ((flags & VIEW_UPDATE_CONDSTORE) != 0)
+			stream_printf(out, "* %zu FETCH (UID %u FLAGS %s "
+			    "MODSEQ (%llu))\r\n", i + 1, v->msgs[i].uid,
+			    buf_str(&b), (unsigned long long)
+			    mailbox_view_modseq(v, (uint32_t)i + 1));
+		else
+			stream_printf(out, "* %zu FETCH (UID %u FLAGS %s)\r\n",
+			    i + 1, v->msgs[i].uid, buf_str(&b));
 		buf_clear(&b);
 	}
 }
@@ -415,6 +486,15 @@ int
 mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
 	const char *flags, enum tern_err *err_r, const char **error_r)
 {
+	return mailbox_view_set_flags_if(v, seq, flags, UINT64_MAX, err_r,
+	    error_r);
+}
+
+int
+mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r)
+{
 	struct view_msg *m;
 	char norm[MAILDIR_FLAGS_MAX];
 
@@ -429,8 +509,8 @@ mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
 		*error_r = "bad flags";
 		return -1;
 	}
-	if (maildir_mailbox_set_flags(v->mb, m->uid, norm, err_r,
-	    error_r) < 0)
+	if (maildir_mailbox_set_flags_if(v->mb, m->uid, norm, max_modseq,
+	    err_r, error_r) < 0)
 		return -1;
 	memcpy(m->flags, norm, sizeof(m->flags));
 	m->flags_changed = false;
@@ -452,4 +532,155 @@ mailbox_view_expunge(struct mailbox_view *v, uint32_t seq,
 		return -1;
 	m->expunged = true;
 	return 0;
+}
+
+uint64_t
+mailbox_view_highestmodseq(const struct mailbox_view *v)
+{
+	return v->mb->modseq.highest;
+}
+
+uint64_t
+mailbox_view_modseq(const struct mailbox_view *v, uint32_t seq)
+{
+	const struct maildir_mail *m = mailbox_view_mail(v, seq);
+
+	return m != NULL ? m->modseq : 0;
+}
+
+static int
+range_cmp(const void *pa, const void *pb)
+{
+	const struct imap_seq_range *a = pa, *b = pb;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+static int
+u32_cmp(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* known as sorted, disjoint ranges within 1..last ('*' is last). */
+static size_t
+known_ranges(const struct imap_seqset *known, uint32_t last,
+	struct arena *a, struct imap_seq_range **r_r)
+{
+	struct imap_seq_range *r;
+	size_t i, j, n = 0;
+
+	r = arena_alloc_array(a, known != NULL ? known->n + 1 : 1,
+	    sizeof(*r));
+	*r_r = r;
+	if (known == NULL) {
+		r[0].lo = 1;
+		r[0].hi = last;
+		return last > 0 ? 1 : 0;
+	}
+	for (i = 0; i < known->n; i++) {
+		uint32_t lo = known->r[i].lo == IMAP_SEQ_STAR ? last :
+		    known->r[i].lo;
+		uint32_t hi = known->r[i].hi == IMAP_SEQ_STAR ? last :
+		    known->r[i].hi;
+
+		if (lo > hi) {
+			uint32_t t = lo;
+
+			lo = hi;
+			hi = t;
+		}
+		if (hi > last)
+			hi = last;
+		if (lo <= hi && lo > 0)
+			r[n++] = (struct imap_seq_range){ lo, hi };
+	}
+	if (n > 1)
+		qsort(r, n, sizeof(*r), range_cmp);
+	/* merge overlapping or touching neighbours */
+	for (i = 1, j = 0; i < n; i++) {
+		if (r[i].lo - 1 <= r[j].hi) {
+			if (r[i].hi > r[j].hi)
+				r[j].hi = r[i].hi;
+		} else {
+			r[++j] = r[i];
+		}
+	}
+	return n > 0 ? j + 1 : 0;
+}
+
+static bool
+ranges_contain(const struct imap_seq_range *r, size_t n, uint32_t uid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (uid < r[mid].lo)
+			hi = mid;
+		else if (uid > r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+int
+mailbox_view_vanished(const struct mailbox_view *v, uint64_t since,
+	const struct imap_seqset *known, struct arena *a, struct buf *out)
+{
+	const struct maildir_mailbox *mb = v->mb;
+	const struct modseq_state *ms = &mb->modseq;
+	struct uidset_out o = { out, 0, 0, false, false, 0 };
+	struct imap_seq_range *r;
+	uint32_t last = mb->next_uid > 0 ? mb->next_uid - 1 : 0;
+	size_t nr = known_ranges(known, last, a, &r), i, k;
+
+	if (since >= ms->floor) {
+		/* the log reaches back far enough: exact */
+		uint32_t *uids = arena_alloc_array(a, ms->n_expunged + 1,
+		    sizeof(*uids));
+		size_t n = 0;
+
+		for (i = 0; i < ms->n_expunged; i++) {
+			if (ms->expunged[i].modseq > since)
+				uids[n++] = ms->expunged[i].uid;
+		}
+		if (n > 1)
+			qsort(uids, n, sizeof(*uids), u32_cmp);
+		for (i = 0; i < n; i++) {
+			if ((i > 0 && uids[i] == uids[i - 1]) ||
+			    !ranges_contain(r, nr, uids[i]) ||
+			    maildir_mailbox_find(mb, uids[i]) != NULL)
+				continue;
+			uidset_add(&o, uids[i], uids[i]);
+		}
+		uidset_flush(&o);
+		return o.ret < 0 ? -1 : 0;
+	}
+	/* conservative: the gaps between the UIDs present, within known */
+	for (i = 0, k = 0; i <= mb->count && k < nr; i++) {
+		uint32_t glo = i == 0 ? 1 : mb->mails[i - 1].uid + 1;
+		uint32_t ghi = i < mb->count ? mb->mails[i].uid - 1 : last;
+
+		if (i > 0 && mb->mails[i - 1].uid == UINT32_MAX)
+			break;
+		while (glo <= ghi && k < nr) {
+			uint32_t lo = r[k].lo > glo ? r[k].lo : glo;
+			uint32_t hi = r[k].hi < ghi ? r[k].hi : ghi;
+
+			if (lo <= hi)
+				uidset_add(&o, lo, hi);
+			if (r[k].hi <= ghi)
+				k++;
+			else
+				break;
+		}
+	}
+	uidset_flush(&o);
+	return o.ret < 0 ? -1 : 0;
 }

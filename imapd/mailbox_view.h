@@ -22,6 +22,10 @@
  *          mailbox_view_send_updates() that allows expunges.
  *   IDLE:  call mailbox_view_sync() + mailbox_view_send_updates() when
  *          the folder changes (inotify on new/ and cur/) or on a timer.
+ *   modseq (RFC 7162): mailbox_view_modseq() of a seq as of the last
+ *          sync (a STORE syncs after its renames so that its FETCH
+ *          carries the new one), mailbox_view_highestmodseq(), and
+ *          mailbox_view_vanished() for VANISHED (EARLIER).
  */
 #ifndef IMAPD_MAILBOX_VIEW_H
 #define IMAPD_MAILBOX_VIEW_H
@@ -66,6 +70,12 @@ struct mailbox_view {
 enum view_update_flags {
 	VIEW_UPDATE_EXPUNGE = 1 << 0,	/* EXPUNGE may be sent now */
 	VIEW_UPDATE_REV2 = 1 << 1,	/* IMAP4rev2: no RECENT */
+	/* CONDSTORE enabled: FETCH (FLAGS) carries MODSEQ (RFC 7162
+	 * 3.1.4) */
+	VIEW_UPDATE_CONDSTORE = 1 << 2,
+	/* QRESYNC enabled: "* VANISHED uids" instead of "* n EXPUNGE"
+	 * (RFC 7162 3.2.10) */
+	VIEW_UPDATE_QRESYNC = 1 << 3,
 };
 
 /* Open and sync the Maildir folder at path. -1 with *err_r, *error_r
@@ -128,10 +138,32 @@ int mailbox_view_format_flags(const struct mailbox_view *v, uint32_t seq,
 int mailbox_view_format_flag_names(const struct mailbox_view *v,
 	struct buf *out);
 
+/* HIGHESTMODSEQ as of the last sync (RFC 7162 3.1.1). */
+uint64_t mailbox_view_highestmodseq(const struct mailbox_view *v);
+/* MODSEQ of seq as of the last sync; 0 for a ghost or out of range. */
+uint64_t mailbox_view_modseq(const struct mailbox_view *v, uint32_t seq);
+/*
+ * The UIDs expunged since the client's modseq since, limited to known
+ * (a UID set; NULL: all UIDs), as a UID set "3:5,9" appended to out
+ * (nothing appended when none): what "* VANISHED (EARLIER)" reports (RFC
+ * 7162 3.2.5.2, 3.2.6). Exact while the expunge log reaches back to
+ * since; below its floor (a lost cache, an old client) every UID below
+ * UIDNEXT that is not in the folder, which RFC 7162 allows. a holds the
+ * work arrays. -1 when out is full.
+ */
+int mailbox_view_vanished(const struct mailbox_view *v, uint64_t since,
+	const struct imap_seqset *known, struct arena *a, struct buf *out);
+
 /* Store new Maildir flag letters for seq (keywords as 'a'..'z'). The
  * view records them as told. -1 with *err_r (NOTFOUND: expunged). */
 int mailbox_view_set_flags(struct mailbox_view *v, uint32_t seq,
 	const char *flags, enum tern_err *err_r, const char **error_r);
+/* The same, only while seq's modseq is at most max_modseq (STORE
+ * UNCHANGEDSINCE, RFC 7162 3.1.3): -1 with TERN_ERR_EXISTS when it
+ * changed since, also when that is found only now. */
+int mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r);
 /* Expunge seq from the store; the message becomes a ghost until the
  * EXPUNGE is sent. */
 int mailbox_view_expunge(struct mailbox_view *v, uint32_t seq,

@@ -8,6 +8,7 @@
 
 #include "reply.h"
 #include "commands.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox_view.h"
 #include "tern.h"
@@ -63,7 +64,7 @@ imap_send_updates(struct imap_cmd *c)
 		return;		/* logged; try again at the next command */
 	mailbox_view_send_updates(s->view, s->stream,
 	    (expunges ? VIEW_UPDATE_EXPUNGE : 0) |
-	    (imap_rev2(s) ? VIEW_UPDATE_REV2 : 0));
+	    (imap_rev2(s) ? VIEW_UPDATE_REV2 : 0) | condstore_view_flags(s));
 }
 
 static void TERN_PRINTF(4, 0)

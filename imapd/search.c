@@ -470,9 +470,10 @@ eval(struct msg_ctx *m, const struct search_key *k, unsigned depth)
 		return body_match(m, span_str(k->value),
 		    k->type == SEARCH_TEXT);
 	case SEARCH_MODSEQ:
-		/* XXX: no mod-sequences until CONDSTORE; cmd_search.c
-		 * refuses MODSEQ before we get here */
-		return false;
+		/* RFC 7162 3.1.5: changed at or after num; the entry name
+		 * and type are ignored (one modseq per message, as
+		 * Dovecot) */
+		return m->mail->modseq >= k->num;
 	}
 	return false;
 date:

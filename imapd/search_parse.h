@@ -47,7 +47,7 @@ enum search_key_type {
 	SEARCH_HEADER,		/* str: field name; value: substring */
 	SEARCH_BODY,		/* value: in the decoded body */
 	SEARCH_TEXT,		/* value: in the header or body */
-	SEARCH_MODSEQ,		/* num: RFC 7162 (not evaluated yet) */
+	SEARCH_MODSEQ,		/* num: RFC 7162 3.1.5, modseq >= num */
 };
 
 /* What evaluating a key may need, cheapest first: the evaluator tries

@@ -81,7 +81,6 @@ imap_capabilities(const struct imap_session *s)
 {
 	static char caps[512];
 
-	/* XXX: CONDSTORE and QRESYNC come with the modseq store */
 	if (s->state == IMAP_ST_NOTAUTH) {
 		(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 "
 		    "SASL-IR ID ENABLE LITERAL+%s%s",
@@ -93,8 +92,8 @@ imap_capabilities(const struct imap_session *s)
 	(void)snprintf(caps, sizeof(caps), "IMAP4rev1 IMAP4rev2 SASL-IR ID "
 	    "ENABLE LITERAL+ NAMESPACE UNSELECT CHILDREN LIST-EXTENDED "
 	    "LIST-STATUS SPECIAL-USE CREATE-SPECIAL-USE UTF8=ACCEPT "
-	    "STATUS=SIZE IDLE ESEARCH SEARCHRES UIDPLUS MOVE BINARY MULTIAPPEND "
-	    "APPENDLIMIT=%llu",
+	    "STATUS=SIZE IDLE ESEARCH SEARCHRES CONDSTORE QRESYNC UIDPLUS "
+	    "MOVE BINARY MULTIAPPEND APPENDLIMIT=%llu",
 	    (unsigned long long)s->cfg->imapd.max_literal_size);
 	return caps;
 }

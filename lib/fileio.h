@@ -21,4 +21,16 @@ int fsync_parent_dir(const char *path);
  * passed off as the whole). */
 ssize_t read_full(int fd, void *p, size_t size);
 
+/* The whole file at path into *data_r (malloc()ed, NUL-terminated,
+ * *len_r bytes). 0, or -1 with errno: ENOENT when missing, EFBIG when
+ * larger than max. */
+int read_file_max(const char *path, size_t max, char **data_r,
+	size_t *len_r);
+/* Replace path atomically with len bytes of data: a temp file beside it
+ * (mode), write, fsync, rename, fsync the directory. 0, or -1 with errno
+ * and *what_r naming the failed step ("write", "rename"...); the temp
+ * file is removed on failure. */
+int write_file_atomic(const char *path, const void *data, size_t len,
+	mode_t mode, const char **what_r);
+
 #endif

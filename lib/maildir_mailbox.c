@@ -5,6 +5,7 @@
  * given once and never reused (next_uid only grows); records whose file
  * is gone in two scans are dropped; UIDVALIDITY changes never.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -264,7 +265,7 @@ mail_vsize(const char *folder, const struct scan_entry *e, const char *ext,
 
 static void
 build_view(struct maildir_mailbox *mb, const struct uidlist *ul,
-	const struct scan *sc)
+	const struct scan *sc, struct modseq_state *ms)
 {
 	size_t i;
 
@@ -297,7 +298,12 @@ build_view(struct maildir_mailbox *mb, const struct uidlist *ul,
 				m->size = (uint64_t)st.st_size;
 		}
 		m->vsize = mail_vsize(mb->path, e, r->ext, m->size);
+		m->modseq = ms->recs[mb->count - 1].modseq;
+		assert(ms->recs[mb->count - 1].uid == m->uid);
 	}
+	modseq_clear(&mb->modseq);
+	mb->modseq = *ms;
+	modseq_init(ms);
 	mb->uid_validity = ul->uid_validity;
 	mb->next_uid = ul->next_uid;
 	memcpy(mb->guid, ul->guid, sizeof(mb->guid));
@@ -324,11 +330,56 @@ match_records(const struct uidlist *ul, struct scan *sc, bool *keep)
 	return all;
 }
 
+/* Bring the modseq file up to date with the records that have files
+ * (exactly the messages build_view() will show). */
+static int
+sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
+	const struct scan *sc, struct modseq_state *ms, enum tern_err *err_r,
+	const char **error_r)
+{
+	char path[MAILDIR_PATH_MAX];
+	struct modseq_current *cur;
+	char *flags;
+	size_t i, n = 0;
+	bool lost;
+	int ret = 0;
+
+	if (maildir_path(path, sizeof(path), "%s/" MODSEQ_FILE_NAME,
+	    mb->path) < 0)
+		return fail(err_r, error_r, TERN_ERR_TEMP, "path", mb->path,
+		    ENAMETOOLONG);
+	modseq_read(path, ms, &lost);
+	cur = xcalloc(ul->count > 0 ? ul->count : 1, sizeof(*cur));
+	flags = xcalloc(ul->count > 0 ? ul->count : 1, MAILDIR_FLAGS_MAX);
+	for (i = 0; i < ul->count; i++) {
+		struct scan_entry *e = scan_find(sc, ul->recs[i].filename);
+		char *f = flags + n * MAILDIR_FLAGS_MAX;
+
+		if (e == NULL)
+			continue;
+		if (maildir_filename_get_flags(e->name, f,
+		    MAILDIR_FLAGS_MAX) < 0)
+			f[0] = '\0';	/* as build_view() */
+		cur[n].uid = ul->recs[i].uid;
+		cur[n++].flags = f;
+	}
+	/* a lost file must not make HIGHESTMODSEQ go back for us */
+	if (modseq_update(ms, ul->uid_validity, cur, n, modseq_time_base(),
+	    mb->modseq.highest + 1) &&
+	    modseq_write(path, ms, error_r) < -1) {
+		*err_r = TERN_ERR_TEMP;
+		ret = -1;
+	}
+	free(flags);
+	free(cur);
+	return ret;
+}
+
 /* The part of a sync done under the lock. */
 static int
 sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
-	struct uidlist *ul, struct scan *sc, enum tern_err *err_r,
-	const char **error_r)
+	struct uidlist *ul, struct scan *sc, struct modseq_state *ms,
+	enum tern_err *err_r, const char **error_r)
 {
 	char path[MAILDIR_PATH_MAX];
 	struct scan_entry **fresh = NULL;
@@ -417,7 +468,7 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		*err_r = TERN_ERR_TEMP;
 		return -1;
 	}
-	return 0;
+	return sync_modseq(mb, ul, sc, ms, err_r, error_r);
 }
 
 int
@@ -427,6 +478,7 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 {
 	char path[MAILDIR_PATH_MAX];
 	struct dotlock *lock;
+	struct modseq_state ms;
 	struct uidlist ul;
 	struct scan sc;
 	int ret;
@@ -440,9 +492,10 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 		return -1;
 	}
 	uidlist_init(&ul);
+	modseq_init(&ms);
 	memset(&sc, 0, sizeof(sc));
 	sc.arena = arena_new(0);
-	ret = sync_locked(mb, flags, &ul, &sc, err_r, error_r);
+	ret = sync_locked(mb, flags, &ul, &sc, &ms, err_r, error_r);
 	if (dotlock_free(&lock) < 0 && ret == 0) {
 		/* Someone broke our lock as stale: what we wrote may have
 		 * raced with him. Report it; the next sync repairs. */
@@ -450,7 +503,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 		    ESTALE);
 	}
 	if (ret == 0)
-		build_view(mb, &ul, &sc);
+		build_view(mb, &ul, &sc, &ms);
+	modseq_clear(&ms);
 	uidlist_clear(&ul);
 	arena_free(&sc.arena);
 	free(sc.e);
@@ -478,6 +532,7 @@ maildir_mailbox_open(const char *path, enum maildir_sync_flags flags,
 	mb->path = xstrdup(path);
 	mb->arena = arena_new(0);
 	keywords_init(&mb->keywords);
+	modseq_init(&mb->modseq);
 	mb->lock_set.timeout_secs = MAILDIR_MAILBOX_LOCK_TIMEOUT_SECS;
 	mb->lock_set.stale_secs = DOTLOCK_STALE_SECS_DEFAULT;
 	if (maildir_mailbox_sync(mb, flags, err_r, error_r) < 0) {
@@ -497,6 +552,7 @@ maildir_mailbox_free(struct maildir_mailbox **mbp)
 		return;
 	mb = *mbp;
 	keywords_clear(&mb->keywords);
+	modseq_clear(&mb->modseq);
 	arena_free(&mb->arena);
 	free(mb->mails);
 	free(mb->path);
@@ -568,6 +624,15 @@ int
 maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 	const char *flags, enum tern_err *err_r, const char **error_r)
 {
+	return maildir_mailbox_set_flags_if(mb, uid, flags, UINT64_MAX, err_r,
+	    error_r);
+}
+
+int
+maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r)
+{
 	char norm[MAILDIR_FLAGS_MAX], from[MAILDIR_PATH_MAX];
 	char to[MAILDIR_PATH_MAX], name[MAILDIR_NAME_MAX + 1];
 	struct maildir_mail *m;
@@ -583,6 +648,11 @@ maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 		m = find_fresh(mb, uid, attempt > 0, err_r, error_r);
 		if (m == NULL)
 			return -1;
+		if (m->modseq > max_modseq) {
+			*err_r = TERN_ERR_EXISTS;
+			*error_r = "maildir: message changed since";
+			return -1;
+		}
 		if (maildir_path(name, sizeof(name), "%.*s:2,%s%s",
 		    (int)maildir_filename_base_len(m->basename), m->basename,
 		    norm, maildir_filename_flags_extra(m->basename)) < 0 ||

@@ -11,7 +11,10 @@
  * expunge unlinks, each under the lock as Dovecot does (a rename during
  * another process's readdir may hide the file from it); a file renamed
  * meanwhile by another process is found again by a sync. Dovecot's
- * ",<extra>" after the flags of a name is kept.
+ * ",<extra>" after the flags of a name is kept. Each sync also brings
+ * the folder's mod-sequences (lib/modseq, RFC 7162) up to date under
+ * the same lock: a flag change or expunge made through this API gets its
+ * modseq at the next sync, like one made by another process.
  */
 #ifndef TERN_MAILDIR_MAILBOX_H
 #define TERN_MAILDIR_MAILBOX_H
@@ -21,6 +24,7 @@
 #include <stdint.h>
 #include "dotlock.h"
 #include "keywords.h"
+#include "modseq.h"
 #include "tern.h"
 
 /* How long a sync waits for another process's uidlist lock. */
@@ -40,6 +44,7 @@ struct maildir_mail {
 	uint32_t keywords;	/* bit i: keyword i ('a' + i) */
 	uint64_t size;		/* S=, or the file size */
 	uint64_t vsize;		/* W=, the uidlist's W, or counted */
+	uint64_t modseq;	/* RFC 7162, as of the last sync */
 };
 
 struct maildir_mailbox {
@@ -50,6 +55,9 @@ struct maildir_mailbox {
 	struct maildir_mail *mails;	/* ascending uid */
 	size_t count;
 	struct keywords keywords;
+	/* HIGHESTMODSEQ, the expunge log and each UID's modseq as of the
+	 * last sync (modseq.highest is never 0 after one) */
+	struct modseq_state modseq;
 	struct dotlock_settings lock_set;
 	struct arena *arena;		/* mails' strings; reset per sync */
 };
@@ -81,6 +89,14 @@ int maildir_mailbox_mail_path(const struct maildir_mailbox *mb,
  * when the message has been expunged, TERN_ERR_SYNTAX for bad flags. */
 int maildir_mailbox_set_flags(struct maildir_mailbox *mb, uint32_t uid,
 	const char *flags, enum tern_err *err_r, const char **error_r);
+/* The same, only while the message's modseq is at most max_modseq (RFC
+ * 7162 UNCHANGEDSINCE): the rename goes from the name of the last sync,
+ * under the lock, so a change made meanwhile (a rename) makes it fail,
+ * and the re-sync that follows shows the newer modseq: -1 with
+ * TERN_ERR_EXISTS when the test fails. UINT64_MAX: no test. */
+int maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
+	const char *flags, uint64_t max_modseq, enum tern_err *err_r,
+	const char **error_r);
 /* Unlink the message uid and drop it from the view. A message already
  * gone counts as expunged (0). */
 int maildir_mailbox_expunge(struct maildir_mailbox *mb, uint32_t uid,

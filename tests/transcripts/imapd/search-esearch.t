@@ -1,6 +1,6 @@
 # SEARCH responses: ESEARCH with RETURN (RFC 4731) and in IMAP4rev2
 # (RFC 9051), SEARCHRES "$" (RFC 5182) for SEARCH and FETCH-less use,
-# BADCHARSET, syntax errors, MODSEQ without CONDSTORE, RFC 3501's
+# BADCHARSET, syntax errors, MODSEQ enabling CONDSTORE, RFC 3501's
 # examples. Messages as in search-keys.t.
 @ preauth demo@example.test
 @ maildir mail/example.test/demo/Maildir
@@ -52,7 +52,9 @@ S: 14 OK Search completed
 C: 15 SEARCH CHARSET ISO-8859-1 SUBJECT x
 S: 15 NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset
 C: 20 SEARCH MODSEQ 5
-S: 20 NO [CANNOT] MODSEQ is not supported
+S~ \* OK \[HIGHESTMODSEQ [1-9][0-9]*\] Highest
+S~ \* SEARCH 1 2 3 4 \(MODSEQ [1-9][0-9]*\)
+S: 20 OK Search completed
 C: 21 SEARCH
 S: 21 BAD Missing search key
 C: 22 SEARCH ()

@@ -43,7 +43,7 @@ S: 11 BAD Command not allowed in the auth state
 C: 12 SELECT Nowhere
 S: 12 NO [NONEXISTENT] Mailbox does not exist
 C: 13 ENABLE IMAP4rev2 CONDSTORE
-S: * ENABLED IMAP4rev2
+S: * ENABLED IMAP4rev2 CONDSTORE
 S: 13 OK Enabled
 C: 14 SELECT Drafts
 S: * 0 EXISTS
@@ -51,6 +51,7 @@ S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Flags permitted
 S~ \* OK \[UIDVALIDITY [0-9]+\] UIDs valid
 S: * OK [UIDNEXT 1] Predicted next UID
+S~ \* OK \[HIGHESTMODSEQ [1-9][0-9]*\] Highest
 S: * LIST () "/" "Drafts"
 S: 14 OK [READ-WRITE] Select completed
 C: 15 CLOSE
