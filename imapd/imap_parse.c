@@ -309,10 +309,17 @@ int
 imap_parse_seqset(struct span in, struct arena *a,
 	struct imap_seqset *set_r, const char **error_r)
 {
-	const char *p = in.p, *end = in.p + in.len;
+	const char *p, *end;
 	size_t n = 1, i;
 
 	memset(set_r, 0, sizeof(*set_r));
+	/* An empty span may carry p == NULL: no pointer arithmetic on it */
+	if (in.len == 0) {
+		*error_r = "empty sequence set";
+		return -1;
+	}
+	p = in.p;
+	end = in.p + in.len;
 	if (in.len == 1 && in.p[0] == '$') {
 		set_r->saved = true;
 		return 0;

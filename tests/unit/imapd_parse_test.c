@@ -117,6 +117,10 @@ START_TEST(test_seqset)
 	    &error), -1);
 	ck_assert_int_eq(imap_parse_seqset(span_str(""), a, &set,
 	    &error), -1);
+	/* an empty span with no pointer at all (UBSan: NULL + 0, found by
+	 * fuzz_imap_cmd) */
+	ck_assert_int_eq(imap_parse_seqset(span_make(NULL, 0), a, &set,
+	    &error), -1);
 	arena_free(&a);
 }
 END_TEST
