@@ -12,9 +12,20 @@ libssl-dev libconfig-dev libetpan-dev libcurl4-gnutls-dev check libcrypt-dev \
 openssl ca-certificates"
 TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev \
 isync dovecot-imapd"
+# The Thunderbird check (tests/gui/, "make check-gui"): about 300 MB, so
+# only with --gui; scripts/test.sh (CI) asks for it.
+GUI_PKGS="thunderbird xvfb xauth xdotool imagemagick x11-apps \
+libnss3-tools fonts-dejavu-core"
 
+# deps.sh [--test] [--gui]: the build packages, plus the test or GUI ones.
 want="$BUILD_PKGS"
-[ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
+for arg in "$@"; do
+    case "$arg" in
+    --test) want="$want $TEST_PKGS" ;;
+    --gui) want="$want $TEST_PKGS $GUI_PKGS" ;;
+    *) echo "usage: deps.sh [--test] [--gui]" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 for p in $want; do

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-scripts/deps.sh --test
+scripts/deps.sh --test --gui
 if [ ! -x configure ] || [ configure.ac -nt configure ] \
     || [ -n "$(find . -name '*.am' -newer configure -print -quit)" ]; then
     ./autogen.sh >/dev/null 2>&1 || ./autogen.sh
