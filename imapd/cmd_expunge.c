@@ -8,6 +8,7 @@
  * cmd_select.c.
  */
 #include "imapd.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox_view.h"
 #include "maildir.h"
@@ -60,6 +61,17 @@ cmd_expunge(struct imap_cmd *c)
 			imap_store_error(c, err, false);
 			return;
 		}
+	}
+	if (imap_qresync(c->s)) {
+		/* RFC 7162 3.2.7: with the HIGHESTMODSEQ after the
+		 * expunges, which a sync assigns (as Dovecot does) */
+		char code[48];
+
+		(void)mailbox_view_sync(v, NULL, NULL);
+		(void)snprintf(code, sizeof(code), "HIGHESTMODSEQ %llu",
+		    (unsigned long long)mailbox_view_highestmodseq(v));
+		imap_ok(c, code, "Expunge completed");
+		return;
 	}
 	imap_ok(c, NULL, "Expunge completed");
 }

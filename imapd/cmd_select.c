@@ -150,6 +150,17 @@ cmd_close(struct imap_cmd *c)
 				    mailbox_view_uid(v, seq), error);
 		}
 	}
+	if (imap_qresync(s) && (v->readonly ||
+	    mailbox_view_sync(v, NULL, NULL) == 0)) {
+		/* RFC 7162 3.2.8: the state the client is left with */
+		char code[48];
+
+		(void)snprintf(code, sizeof(code), "HIGHESTMODSEQ %llu",
+		    (unsigned long long)mailbox_view_highestmodseq(v));
+		imap_session_unselect(s);
+		imap_ok(c, code, "Close completed");
+		return;
+	}
 	imap_session_unselect(s);
 	imap_ok(c, NULL, "Close completed");
 }

@@ -249,6 +249,16 @@ mailbox_view_send_updates(struct mailbox_view *v, struct stream *out,
 			stream_printf(out, "* %u RECENT\r\n", recent);
 		v->announced_recent = recent;
 	}
+	/* A QRESYNC client may take the highest MODSEQ it saw as its
+	 * state (RFC 7162 3.2.5.2 resyncs from it): while an expunge
+	 * cannot be sent yet, a FETCH with a newer modseq would make it
+	 * miss that expunge after a reconnect. Both wait. */
+	if ((flags & VIEW_UPDATE_QRESYNC) != 0) {
+		for (i = 0; i < v->count; i++) {
+			if (v->msgs[i].expunged)
+				return;
+		}
+	}
 	for (i = 0; i < v->count; i++) {
 		struct buf b;
 

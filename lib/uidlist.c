@@ -6,11 +6,8 @@
  * file atomically so that readers without the lock see old or new.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fileio.h"
 #include "arena.h"
@@ -282,43 +279,27 @@ uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 int
 uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
 {
-	struct stat st;
+	size_t len;
 	char *data;
-	ssize_t n;
-	int fd, ret;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	/* A read error must not pass for a short file: the UIDs of the
+	 * missing lines would be handed out again (read_file_max). */
+	if (read_file_max(path, UIDLIST_SIZE_MAX, &data, &len) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		goto io_error;
-	}
-	if (fstat(fd, &st) < 0) {
-		(void)close(fd);
-		goto io_error;
-	}
-	if ((uint64_t)st.st_size > UIDLIST_SIZE_MAX) {
-		(void)close(fd);
-		*error_r = "uidlist: file too large";
+		if (errno == EFBIG) {
+			*error_r = "uidlist: file too large";
+			return -1;
+		}
+		snprintf(uidlist_error, sizeof(uidlist_error),
+		    "uidlist: %s: %s", path, strerror(errno));
+		*error_r = uidlist_error;
 		return -1;
 	}
-	data = xmalloc((size_t)st.st_size + 1);
-	/* A read error must not pass for a short file: the UIDs of the
-	 * missing lines would be handed out again. */
-	n = read_full(fd, data, (size_t)st.st_size);
-	(void)close(fd);
-	if (n < 0) {
-		free(data);
-		goto io_error;
-	}
-	ret = uidlist_parse(span_make(data, (size_t)n), ul, error_r);
+	ret = uidlist_parse(span_make(data, len), ul, error_r);
 	free(data);
 	return ret;
-io_error:
-	snprintf(uidlist_error, sizeof(uidlist_error), "uidlist: %s: %s",
-	    path, strerror(errno));
-	*error_r = uidlist_error;
-	return -1;
 }
 
 char *
@@ -351,65 +332,16 @@ int
 uidlist_write(const char *path, const struct uidlist *ul,
 	const char **error_r)
 {
-	char temp[MAILDIR_PATH_MAX], rnd[17];
-	const char *what = "open";
-	size_t len, off = 0;
-	char *text;
-	int fd, e;
+	const char *what;
+	size_t len;
+	char *text = uidlist_format(ul, &len);
+	int ret, e;
 
-	str_random_hex(rnd, 8);
-	if (maildir_path(temp, sizeof(temp), "%s.tmp.%ld.%s", path,
-	    (long)getpid(), rnd) < 0) {
-		what = "path";
-		goto fail_noclean;
-	}
-	fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail_noclean;
-	text = uidlist_format(ul, &len);
-	what = "write";
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			break;
-		}
-		off += (size_t)n;
-	}
+	ret = write_file_atomic(path, text, len, 0600, &what);
+	e = errno;
 	free(text);
-	if (off < len) {
-		e = errno;
-		(void)close(fd);
-		errno = e;
-		goto fail;
-	}
-	what = "fsync";
-	if (fsync(fd) < 0) {
-		e = errno;
-		(void)close(fd);
-		errno = e;
-		goto fail;
-	}
-	what = "close";
-	if (close(fd) < 0)
-		goto fail;
-	what = "rename";
-	if (rename(temp, path) < 0)
-		goto fail;
-	what = "fsync dir";
-	if (fsync_parent_dir(path) < 0)
-		goto fail_noclean;
-	return 0;
-fail:
-	e = errno;
-	(void)unlink(temp);
-	errno = e;
-fail_noclean:
-	e = errno;
+	if (ret == 0)
+		return 0;
 	snprintf(uidlist_error, sizeof(uidlist_error), "uidlist: %s %s: %s",
 	    what, path, strerror(e));
 	*error_r = uidlist_error;

@@ -220,6 +220,38 @@ class CondstoreTest(unittest.TestCase):
                          rb"MODSEQ \(\d+\)\)$")
         c.logout()
 
+    def test_fetch_waits_for_pending_expunge(self):
+        a = login()
+        typ, _ = select(a, self.folder, "(CONDSTORE)")
+        self.assertEqual(typ, "OK")
+        uidvalidity = code_value(a, "UIDVALIDITY")
+        b = plain_login()
+        self.assertEqual(b.select(self.folder)[0], "OK")
+        b.uid("STORE", "3", "+FLAGS", "(\\Deleted)")
+        self.assertEqual(b.expunge()[0], "OK")
+        b.uid("STORE", "2", "+FLAGS", "(\\Flagged)")
+        b.logout()
+        # FETCH uses sequence numbers: no VANISHED now, so no FETCH
+        # with a MODSEQ above the expunge's either
+        typ, data = a.fetch("1", "(UID)")
+        self.assertEqual(typ, "OK")
+        self.assertEqual([d for d in data if d], [b"1 (UID 1)"])
+        self.assertEqual(untagged(a, "VANISHED"), [])
+        typ, _ = a.noop()
+        self.assertEqual(untagged(a, "VANISHED"), [b"3"])
+        fetches = untagged(a, "FETCH")
+        self.assertEqual(len(fetches), 1, fetches)
+        m = re.search(rb"MODSEQ \((\d+)\)", fetches[0])
+        # what the client now knows resyncs to nothing new
+        a.logout()
+        c = login()
+        typ, _ = select(c, self.folder, "(QRESYNC (%d %s))" %
+                        (uidvalidity, m.group(1).decode()))
+        self.assertEqual(typ, "OK")
+        self.assertEqual(untagged(c, "VANISHED"), [])
+        self.assertEqual(untagged(c, "FETCH"), [])
+        c.logout()
+
     def test_lost_cache(self):
         a = login()
         typ, _ = select(a, self.folder, "(CONDSTORE)")

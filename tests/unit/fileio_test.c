@@ -54,6 +54,40 @@ START_TEST(test_read_full)
 }
 END_TEST
 
+START_TEST(test_read_write_file)
+{
+	char dir[] = "/tmp/tern-fileio-XXXXXX", path[64], bad[80];
+	const char *what = NULL;
+	char *data;
+	size_t len;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	/* missing */
+	ck_assert_int_eq(read_file_max(path, 100, &data, &len), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_null(data);
+	/* written, replaced, read back NUL-terminated */
+	ck_assert_int_eq(write_file_atomic(path, "old", 3, 0600, &what), 0);
+	ck_assert_int_eq(write_file_atomic(path, "hello", 5, 0600, &what),
+	    0);
+	ck_assert_int_eq(read_file_max(path, 5, &data, &len), 0);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_str_eq(data, "hello");
+	free(data);
+	/* over the bound */
+	ck_assert_int_eq(read_file_max(path, 4, &data, &len), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	/* a failed write names its step and leaves the old file */
+	snprintf(bad, sizeof(bad), "%s/nodir/f", dir);
+	ck_assert_int_eq(write_file_atomic(bad, "x", 1, 0600, &what), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(what, "open");
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);	/* no temp file left */
+}
+END_TEST
+
 START_TEST(test_clock)
 {
 	long long a = clock_monotonic_ms(), b = clock_monotonic_ms();
@@ -72,6 +106,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, test_read_full);
+	tcase_add_test(tc, test_read_write_file);
 	tcase_add_test(tc, test_clock);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -2,7 +2,8 @@
 # condstore/README: expunges go out as "* VANISHED uids" (EXPUNGE and
 # MOVE), UID FETCH (CHANGEDSINCE n VANISHED) reports the UIDs of its set
 # expunged since n (exact from the log, conservative below its floor),
-# and FETCH responses carry UID and MODSEQ.
+# FETCH responses carry UID and MODSEQ, and EXPUNGE and CLOSE answer
+# with the new HIGHESTMODSEQ (3.2.7, 3.2.8).
 @ preauth demo@example.test
 @ maildir mail/example.test/demo/Maildir
 @ file dovecot-uidlist condstore/dovecot-uidlist
@@ -31,7 +32,7 @@ S: * 1 FETCH (UID 1 MODSEQ (21))
 S: 3 OK Store completed
 C: 4 EXPUNGE
 S: * VANISHED 1
-S: 4 OK Expunge completed
+S: 4 OK [HIGHESTMODSEQ 22] Expunge completed
 C: 5 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 20 VANISHED)
 S: * VANISHED (EARLIER) 1
 S: 5 OK Fetch completed
@@ -57,4 +58,6 @@ S: 10 OK Move completed
 C: 11 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 22 VANISHED)
 S: * VANISHED (EARLIER) 4,6
 S: 11 OK Fetch completed
+C: 12 CLOSE
+S: 12 OK [HIGHESTMODSEQ 23] Close completed
 ! close
