@@ -619,6 +619,10 @@ do_list(struct imap_cmd *c, bool lsub)
 	}
 	if (opts & LS_SUBSCRIBED)
 		opts |= LR_SUBSCRIBED;
+	/* RFC 7162 3.1: asking for HIGHESTMODSEQ enables CONDSTORE, in
+	 * LIST-STATUS as in STATUS */
+	if ((opts & LR_STATUS) != 0 && (status_items & ST_HIGHESTMODSEQ) != 0)
+		condstore_enable(c);
 	/* RFC 9051 6.3.9.1: "" asks for the separator */
 	if (n_pat == 1 && pats[0].len == 0) {
 		imap_untagged(c, "%s (\\Noselect) \"%c\" \"\"", cmd, s->sep);
