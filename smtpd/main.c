@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "smtpd.h"
 #include "auth.h"
 #include "bootstrap.h"
@@ -138,10 +139,10 @@ reload(void *ctx_p)
 	struct tern_config cfg;
 	struct auth_db *db;
 	SSL_CTX *tls;
-	const char *tls_error;
 	char *error = NULL;
 
-	if (config_load(ctx->conf_file, ctx->data_dir, &cfg, &error) < 0) {
+	if (daemon_load(ctx->conf_file, ctx->data_dir, &cfg, &db, &tls,
+	    &error) < 0) {
 		log_error("reload", "error=\"%s\"", error);
 		free(error);
 		return -1;
@@ -149,20 +150,7 @@ reload(void *ctx_p)
 	if (!same_listeners(&ctx->boot.smtpd, &cfg.smtpd)) {
 		log_error("reload", "error=\"listeners changed: restart smtpd "
 		    "to bind them\"");
-		config_clear(&cfg);
-		return -1;
-	}
-	if (auth_db_open(cfg.users_file, &db, &error) < 0) {
-		log_error("reload", "users=%s error=\"%s\"", cfg.users_file,
-		    error);
-		free(error);
-		config_clear(&cfg);
-		return -1;
-	}
-	tls = tls_server_ctx_new(cfg.tls_cert, cfg.tls_key, &tls_error);
-	if (tls == NULL) {
-		log_error("reload", "cert=%s error=\"%s\"", cfg.tls_cert,
-		    tls_error);
+		tls_ctx_free(&tls);
 		auth_db_free(&db);
 		config_clear(&cfg);
 		return -1;
