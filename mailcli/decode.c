@@ -722,3 +722,38 @@ mc_mailbox_display(const char *mutf7, struct arena *a)
 	buf_clear(&b);
 	return ret;
 }
+
+void
+mc_col(struct buf *out, const char *s, unsigned int width)
+{
+	size_t n = strlen(s), i = 0, l;
+	unsigned int w = 0;
+
+	while (i < n && w < width) {
+		l = utf8_seq_len((const unsigned char *)s + i, n - i);
+		if (l == 0 || (unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			(void)buf_putc(out, '?');
+			i += l == 0 ? 1 : l;
+		} else {
+			(void)buf_append(out, s + i, l);
+			i += l;
+		}
+		w++;
+	}
+	for (; w < width; w++)
+		(void)buf_putc(out, ' ');
+}
+
+void
+mc_sanitize_line(struct buf *line)
+{
+	size_t i;
+
+	for (i = 0; i < line->len; i++) {
+		unsigned char c = (unsigned char)line->data[i];
+
+		/* UNSAFE: in-place replacement of one byte by one byte */
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			line->data[i] = '?';
+	}
+}

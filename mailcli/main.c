@@ -10,6 +10,7 @@
  */
 #include "autoconfig.h"
 #include "mailcli.h"
+#include "read_cmds.h"
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,6 +24,22 @@ static int cmd_version(struct mc_ctx *ctx, int argc, char **argv);
 const struct mc_command mc_commands[] = {
 	{ "help", cmd_help, "show the commands, or a command's options" },
 	{ "version", cmd_version, "print the version" },
+	/* reading: IMAP, and POP3 with --protocol pop3 (read_cmds.h) */
+	{ "folders", mc_cmd_folders, "list folders with message and unseen "
+	    "counts" },
+	{ "list", mc_cmd_list, "list messages, newest first" },
+	{ "read", mc_cmd_read, "show a message's text and attachments" },
+	{ "save", mc_cmd_save, "save a message's attachments to a "
+	    "directory" },
+	{ "fetch", mc_cmd_fetch, "write a message's raw bytes to stdout" },
+	{ "flag", mc_cmd_flag, "set or clear flags (seen, flagged, ...)" },
+	{ "move", mc_cmd_move, "move messages to another folder" },
+	{ "delete", mc_cmd_delete, "delete messages (to Trash, or "
+	    "--expunge)" },
+	{ "idle", mc_cmd_idle, "print new messages as they arrive" },
+	{ "watch", mc_cmd_idle, "the same as idle" },
+	{ "pop", mc_cmd_pop, "pop fetch: POP3 into a local Maildir, each "
+	    "message once" },
 	{ NULL, NULL, NULL },
 };
 
