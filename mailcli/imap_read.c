@@ -554,13 +554,19 @@ mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv)
 	last = s.imap->imap_selection_info->sel_uidnext > 0 ?
 	    s.imap->imap_selection_info->sel_uidnext - 1 : 0;
 	idle = mailimap_has_idle(s.imap) != 0;
-	if (!ctx->opts.json)
-		fprintf(stderr, "mailcli: watching %s on %s (%s); Ctrl-C "
-		    "stops\n", folder, s.conn->host, idle ? "IDLE" :
-		    "polling");
-	while (!mc_interrupted && (count == 0 || seen < count)) {
+	/* on stderr, also with --json: a script may wait for it */
+	fprintf(stderr, "mailcli: watching %s on %s (%s); Ctrl-C stops\n",
+	    folder, s.conn->host, idle ? "IDLE" : "polling");
+	(void)fflush(stderr);
+	for (;;) {
 		int wait_ms = (idle ? IDLE_RENEW_SECS : (int)interval) * 1000;
 
+		/* what came since the last look, also just before IDLE
+		 * starts, so that nothing falls between two IDLEs */
+		rc = show_new(&s, ctx, &last, &seen, count);
+		if (rc != EX_OK || mc_interrupted ||
+		    (count > 0 && seen >= count))
+			break;
 		if (deadline != 0) {
 			time_t left = deadline - time(NULL);
 
@@ -592,11 +598,6 @@ mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv)
 				break;
 			}
 		}
-		if (mc_interrupted)
-			break;
-		rc = show_new(&s, ctx, &last, &seen, count);
-		if (rc != EX_OK)
-			break;
 	}
 	if (mc_interrupted) {
 		rc = EX_OK;

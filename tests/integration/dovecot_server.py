@@ -5,6 +5,8 @@
 # free port; no POP3, no LMTP, no imaps), authenticates against a tern
 # users file (passwd-file: "user@domain:{SCHEME}hash:::" is valid for
 # Dovecot too) and uses tern's Maildir layout (mail_root/%d/%n/Maildir).
+# With pop3=True it also serves POP3 (Debian's dovecot-pop3d) on a second
+# free port (self.pop3_port), for mailcli's POP3 tests.
 # Dovecot's master runs in the foreground (dovecot -F) as a child of the
 # test and is stopped by that PID; the system service is never touched.
 # Mail is accessed as "nobody" (Dovecot refuses UID 0): start() gives the
@@ -31,7 +33,7 @@ state_dir = {dir}/state
 log_path = {dir}/dovecot.log
 info_log_path = {dir}/dovecot.log
 instance_name = tern-test-{port}
-protocols = imap
+protocols = imap{pop3_proto}
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -78,12 +80,34 @@ protocol imap {{
   mail_max_userip_connections = 100
   imap_idle_notify_interval = 1 secs
 }}
+{pop3_conf}
 {extra}
 """
+
+POP3_CONF = """\
+service pop3-login {{
+  inet_listener pop3 {{
+    address = 127.0.0.1
+    port = {pop3_port}
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+  process_min_avail = 0
+}}
+protocol pop3 {{
+  mail_max_userip_connections = 100
+}}
+"""
+POP3D = "/usr/lib/dovecot/pop3"
 
 
 def available():
     return os.access(DOVECOT, os.X_OK) and os.geteuid() == 0
+
+
+def pop3_available():
+    return available() and os.access(POP3D, os.X_OK)
 
 
 def free_port():
@@ -107,11 +131,12 @@ class DovecotServer:
     users in users_file. start()/stop() or a context manager."""
 
     def __init__(self, users_file, mail_root, port=None, extra_conf="",
-                 keep=False):
+                 keep=False, pop3=False):
         self.users_file = users_file
         self.mail_root = mail_root
         self.port = port or free_port()
         self.extra_conf = extra_conf
+        self.pop3_port = free_port() if pop3 else None
         self.keep = keep or os.environ.get("TERN_TEST_KEEP") == "1"
         self.dir = None
         self.proc = None
@@ -141,6 +166,9 @@ class DovecotServer:
                 dir=self.dir, port=self.port, uid=pw.pw_uid,
                 gid=pw.pw_gid, mail_root=os.path.abspath(self.mail_root),
                 users=users,
+                pop3_proto=" pop3" if self.pop3_port else "",
+                pop3_conf=POP3_CONF.format(pop3_port=self.pop3_port)
+                if self.pop3_port else "",
                 extra=self.extra_conf))
         self.log_path = os.path.join(self.dir, "dovecot.log")
         self.out = open(os.path.join(self.dir, "stdout.log"), "wb")
