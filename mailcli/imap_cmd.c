@@ -801,7 +801,7 @@ move_uids(struct mc_imap *s, struct mailimap_set *set, const char *mb)
 		return rc;
 	if (!mc_imap_has(s, "UIDPLUS")) {
 		mc_warn("%s has no UIDPLUS: the message is copied and "
-		    "marked \\Deleted, not expunged", s->conn->host);
+		    "marked \\Deleted, not expunged", s->host);
 		return EX_OK;
 	}
 	r = mailimap_uid_expunge(s->imap, set);
@@ -897,7 +897,7 @@ imap_delete(struct mc_ctx *ctx, const char *folder, const char *ids,
 		cur = mc_imap_mailbox(&s, folder);
 		if (trash == NULL) {
 			mc_error("there is no Trash folder on %s: use "
-			    "--expunge to delete for good", s.conn->host);
+			    "--expunge to delete for good", s.host);
 			rc = EX_DATAERR;
 			goto out;
 		}

@@ -556,7 +556,7 @@ mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv)
 	idle = mailimap_has_idle(s.imap) != 0;
 	/* on stderr, also with --json: a script may wait for it */
 	fprintf(stderr, "mailcli: watching %s on %s (%s); Ctrl-C stops\n",
-	    folder, s.conn->host, idle ? "IDLE" : "polling");
+	    folder, s.host, idle ? "IDLE" : "polling");
 	(void)fflush(stderr);
 	for (;;) {
 		int wait_ms = (idle ? IDLE_RENEW_SECS : (int)interval) * 1000;

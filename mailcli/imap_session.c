@@ -64,12 +64,12 @@ mc_imap_fail(struct mc_imap *s, int r, const char *what)
 		if (mc_interrupted)
 			return EX_OK;
 		mc_error("%s: the connection to %s was lost", what,
-		    s->conn->host);
+		    s->host);
 		return EX_UNAVAILABLE;
 	case MAILIMAP_ERROR_PARSE:
 	case MAILIMAP_ERROR_PROTOCOL:
 		mc_error("%s: %s sent a response we cannot parse", what,
-		    s->conn->host);
+		    s->host);
 		return EX_PROTOCOL;
 	case MAILIMAP_ERROR_MEMORY:
 		mc_error("%s: out of memory", what);
@@ -137,6 +137,7 @@ mc_imap_open(struct mc_ctx *ctx, struct mc_imap *s)
 		return EX_CONFIG;
 	}
 	insecure = s->a->insecure || ctx->opts.insecure;
+	s->host = arena_strdup(s->arena, srv->host);
 	rc = mc_conn_open(srv->host, srv->port != 0 ? srv->port :
 	    default_port(srv->tls), &s->conn);
 	if (rc != EX_OK)

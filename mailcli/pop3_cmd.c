@@ -30,6 +30,7 @@ struct mc_pop3 {
 	struct mc_account *a;
 	mailpop3 *pop;
 	struct mc_conn *conn;		/* owned by pop's stream */
+	const char *host;		/* the server (the account's) */
 	bool logged_in;
 };
 
@@ -68,7 +69,7 @@ pop3_fail(struct mc_pop3 *s, int r, const char *what)
 	case MAILPOP3_ERROR_STREAM:
 	case MAILPOP3_ERROR_CONNECTION_REFUSED:
 		mc_error("%s: the connection to %s was lost", what,
-		    s->conn->host);
+		    s->host);
 		return EX_UNAVAILABLE;
 	case MAILPOP3_ERROR_BAD_USER:
 	case MAILPOP3_ERROR_BAD_PASSWORD:
@@ -112,6 +113,7 @@ pop3_open(struct mc_ctx *ctx, struct mc_pop3 *s)
 		return EX_CONFIG;
 	}
 	insecure = s->a->insecure || ctx->opts.insecure;
+	s->host = srv->host;
 	rc = mc_conn_open(srv->host, srv->port != 0 ? srv->port :
 	    srv->tls == MC_TLS_IMPLICIT ? 995 : 110, &s->conn);
 	if (rc != EX_OK)
@@ -309,7 +311,7 @@ mc_pop3_read(struct mc_ctx *ctx, uint32_t n, bool raw, bool peek)
 	if (r != MAILPOP3_NO_ERROR) {
 		rc = pop3_fail(&s, r, "RETR");
 		if (rc == EX_DATAERR || r == MAILPOP3_ERROR_NO_SUCH_MESSAGE) {
-			mc_error("no message %u on %s", n, s.conn->host);
+			mc_error("no message %u on %s", n, s.host);
 			rc = EX_DATAERR;
 		}
 		goto out;
@@ -360,7 +362,7 @@ mc_pop3_delete(struct mc_ctx *ctx, const char *ids)
 			rc = pop3_fail(&s, r, "DELE");
 			if (rc == EX_DATAERR)
 				mc_error("no message %u on %s", v,
-				    s.conn->host);
+				    s.host);
 			/* RSET: delete all or nothing */
 			(void)mailpop3_rset(s.pop);
 		}
@@ -498,7 +500,7 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 		goto out;
 	}
 	(void)buf_appendf(&path, "%s/%s", buf_str(&dir), UIDL_RECORD_NAME);
-	(void)buf_appendf(&key, "%s@%s:%u", s.a->user, s.conn->host,
+	(void)buf_appendf(&key, "%s@%s:%u", s.a->user, s.host,
 	    s.a->pop3.port);
 	if (read_file_max(buf_str(&path), UIDL_RECORD_MAX, &rec.data,
 	    &rec.len) < 0 && errno != ENOENT) {
@@ -530,7 +532,7 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 			continue;
 		if (mi->msg_uidl == NULL) {
 			mc_error("%s has no UIDL: cannot tell old messages "
-			    "from new ones", s.conn->host);
+			    "from new ones", s.host);
 			rc = EX_PROTOCOL;
 			break;
 		}

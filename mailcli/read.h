@@ -153,6 +153,7 @@ struct mc_imap {
 	struct mc_account *a;		/* owned by ctx */
 	mailimap *imap;
 	struct mc_conn *conn;		/* owned by imap's stream */
+	const char *host;		/* the server, for messages */
 	struct arena *arena;		/* the command's strings */
 	const char *folder;		/* the selected folder (UTF-8) */
 	bool logged_in;
