@@ -184,5 +184,6 @@ main(int argc, char **argv)
 	cmd_index = optind;
 	optind = 0;
 	rc = c->run(&ctx, argc - cmd_index, argv + cmd_index);
+	mc_account_free(&ctx.account);
 	return rc;
 }
