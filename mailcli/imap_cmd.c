@@ -1047,3 +1047,49 @@ out:
 	return rc;
 }
 
+
+int
+mc_cmd_append(struct mc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "folder", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] = "append [--folder NAME] < MESSAGE\n"
+	    "  store the message on stdin in the folder (default INBOX), "
+	    "marked \\Seen";
+	const char *folder = "INBOX";
+	struct buf msg;
+	char chunk[65536];
+	size_t n;
+	int opt, rc;
+
+	while ((opt = mc_read_getopt(argc, argv, "f:h", longopts,
+	    usage)) != -1) {
+		if (opt == 'f')
+			folder = optarg;
+	}
+	if (argc != optind) {
+		fprintf(stderr, "usage: mailcli %s\n", usage);
+		return EX_USAGE;
+	}
+	buf_init(&msg, MC_MESSAGE_MAX);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		if (buf_append(&msg, chunk, n) < 0) {
+			mc_error("the message is larger than %u bytes",
+			    MC_MESSAGE_MAX);
+			buf_clear(&msg);
+			return EX_DATAERR;
+		}
+	}
+	if (ferror(stdin) || msg.len == 0) {
+		mc_error("stdin: %s", ferror(stdin) ? strerror(errno) :
+		    "no message");
+		buf_clear(&msg);
+		return EX_NOINPUT;
+	}
+	rc = mc_imap_append(ctx, folder, msg.data, msg.len);
+	buf_clear(&msg);
+	return rc;
+}

@@ -40,6 +40,7 @@ const struct mc_command mc_commands[] = {
 	{ "watch", mc_cmd_idle, "the same as idle" },
 	{ "pop", mc_cmd_pop, "pop fetch: POP3 into a local Maildir, each "
 	    "message once" },
+	{ "append", mc_cmd_append, "store a message from stdin in a folder" },
 	{ NULL, NULL, NULL },
 };
 

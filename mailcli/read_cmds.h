@@ -19,5 +19,6 @@ int mc_cmd_delete(struct mc_ctx *ctx, int argc, char **argv);
 int mc_cmd_fetch(struct mc_ctx *ctx, int argc, char **argv);
 int mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv);
 int mc_cmd_pop(struct mc_ctx *ctx, int argc, char **argv);
+int mc_cmd_append(struct mc_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -352,6 +352,22 @@ class TernImapTest(unittest.TestCase):
         finally:
             shutil.rmtree(out)
 
+    def test_append(self):
+        """mc_imap_append(), which "send" uses to keep a copy in Sent."""
+        box = self.fresh_folder()
+        data = message("appended", body="kept as sent\r\n")
+        p = subprocess.run([mailcli_path(), "append", "--folder", box],
+                           env=tern_env(), input=data, capture_output=True,
+                           timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(uids(box), [1])
+        self.assertEqual(body_of(1, box), data)
+        self.assertIn("\\Seen", flags_of(1, box))
+        p = subprocess.run([mailcli_path(), "append", "--folder",
+                            "No/Such/Box"], env=tern_env(), input=data,
+                           capture_output=True, timeout=30)
+        self.assertEqual(p.returncode, EX_DATAERR, p.stderr)
+
     def test_missing_message_and_folder(self):
         self.assertEqual(mailcli("read", "99999").returncode, EX_DATAERR)
         self.assertEqual(mailcli("fetch", "--raw", "99999").returncode,
@@ -450,7 +466,7 @@ class TernTlsTest(unittest.TestCase):
 
     def test_help(self):
         for cmd in ("folders", "list", "read", "save", "fetch", "flag",
-                    "move", "delete", "idle", "watch", "pop"):
+                    "move", "delete", "idle", "watch", "pop", "append"):
             p = ok(cmd, "--help", env=base_env())
             self.assertIn(b"usage: mailcli", p.stdout)
 
