@@ -225,9 +225,9 @@ void mc_conn_free(struct mc_conn **c);
  * TLS on c's socket, now (implicit TLS, or right after STARTTLS/STLS):
  * the chain is checked against ca_file (NULL: the system's CAs) and the
  * host name (or IP address) c was opened with, unless insecure, which
- * warns loudly. EX_OK; EX_UNAVAILABLE when the certificate is refused
- * ("certificate verify failed: <reason>"), EX_PROTOCOL when the
- * handshake fails, EX_CONFIG for an unreadable ca_file.
+ * warns loudly. EX_OK; EX_PROTOCOL when the certificate is refused
+ * ("certificate verify failed: <reason>") or the handshake fails,
+ * EX_CONFIG for an unreadable ca_file.
  */
 int mc_conn_start_tls(struct mc_conn *c, const char *ca_file, bool insecure);
 /* Bytes TLS has decrypted but libetpan has not read yet. */

@@ -307,7 +307,8 @@ mc_conn_start_tls(struct mc_conn *c, const char *ca_file, bool insecure)
 			    c->host, X509_verify_cert_error_string(vr),
 			    ca_file == NULL ? " (ca_file gives the CA to "
 			    "trust; --insecure skips the check)" : "");
-			return EX_UNAVAILABLE;
+			/* as the sending half: 76 for any TLS refusal */
+			return EX_PROTOCOL;
 		}
 		mc_error("TLS with %s: handshake failed: %s", c->host,
 		    ssl_reason());

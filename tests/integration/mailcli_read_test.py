@@ -37,7 +37,7 @@ import tern_server  # noqa: E402
 from tern_server import DEMO_PASSWORD, DEMO_USER  # noqa: E402
 
 EX_DATAERR, EX_NOHOST, EX_UNAVAILABLE = 65, 68, 69
-EX_TEMPFAIL, EX_NOPERM, EX_USAGE = 75, 77, 64
+EX_TEMPFAIL, EX_PROTOCOL, EX_NOPERM, EX_USAGE = 75, 76, 77, 64
 
 srv = None
 home = None
@@ -429,7 +429,7 @@ class TernTlsTest(unittest.TestCase):
     def test_self_signed_refused_without_ca(self):
         for key, tls in (("imap", "starttls"), ("imaps", "implicit")):
             p = mailcli("folders", env=tern_env(key, tls, ca=False))
-            self.assertEqual(p.returncode, EX_UNAVAILABLE, p.stderr)
+            self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
             self.assertIn("certificate verify failed: self-signed "
                           "certificate", p.stderr.decode())
             self.assertEqual(p.stdout, b"")
@@ -440,7 +440,7 @@ class TernTlsTest(unittest.TestCase):
             tern_server.make_cert(other)
             p = mailcli("folders", env=tern_env(
                 ca=False, MAILCLI_CA_FILE=os.path.join(other, "cert.pem")))
-            self.assertEqual(p.returncode, EX_UNAVAILABLE)
+            self.assertEqual(p.returncode, EX_PROTOCOL)
             self.assertIn("certificate verify failed", p.stderr.decode())
         finally:
             shutil.rmtree(other)
@@ -595,11 +595,11 @@ class DovecotTest(unittest.TestCase):
         """Dovecot here has no TLS: the default (STARTTLS) refuses to
         log in rather than send the password in clear."""
         p = mailcli("folders", env=self.env(MAILCLI_IMAP_TLS="starttls"))
-        self.assertEqual(p.returncode, 76, p.stderr)    # EX_PROTOCOL
+        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
         self.assertIn("STARTTLS", p.stderr.decode())
         p = mailcli("list", "--protocol", "pop3",
                     env=self.env(MAILCLI_POP3_TLS="starttls"))
-        self.assertEqual(p.returncode, 76, p.stderr)
+        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
 
 
 def main():
