@@ -130,8 +130,11 @@ main(int argc, char **argv)
 		const char *base = strrchr(argv[0], '/');
 
 		base = base != NULL ? base + 1 : argv[0];
-		if (strcmp(base, "sendmail") == 0)
-			return cmd_sendmail(&ctx, argc, argv);
+		if (strcmp(base, "sendmail") == 0) {
+			rc = cmd_sendmail(&ctx, argc, argv);
+			mc_account_free(&ctx.account);
+			return rc;
+		}
 	}
 	/* "+": stop at the command name; its options are its own */
 	while ((opt = getopt_long(argc, argv, "+c:a:jkvhV", longopts,
@@ -177,5 +180,6 @@ main(int argc, char **argv)
 	cmd_index = optind;
 	optind = 0;
 	rc = c->run(&ctx, argc - cmd_index, argv + cmd_index);
+	mc_account_free(&ctx.account);
 	return rc;
 }
