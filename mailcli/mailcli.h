@@ -91,13 +91,6 @@ int mc_account_password(struct mc_account *a, const char *host,
 	const char **pw_r);
 void mc_account_free(struct mc_account **a);
 
-/* imap_cmd.c: APPEND msg (len bytes, CRLF or LF) to the UTF-8 folder
- * of the account's IMAP server with \Seen, on a session of its own
- * (the sending half keeps a copy in Sent with it). EX_OK, or a sysexits
- * code after a message on stderr. */
-int mc_imap_append(struct mc_ctx *ctx, const char *folder, const char *msg,
-	size_t len);
-
 /* main.c: an error message "mailcli: fmt" on stderr. */
 void mc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning that cannot be missed: --insecure and the like. */
