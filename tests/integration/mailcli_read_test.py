@@ -22,9 +22,11 @@ import os
 import shutil
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import uuid
@@ -418,6 +420,43 @@ class TernImapTest(unittest.TestCase):
             p.stderr.close()
 
 
+def proxy(listen_host, target_port):
+    """A TCP relay from listen_host:<free port> to 127.0.0.1:target_port
+    for one connection at a time, in a thread; returns the port."""
+    ls = socket.socket()
+    ls.bind((listen_host, 0))
+    ls.listen(4)
+
+    def pipe(a, b):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        finally:
+            for x in (a, b):
+                try:
+                    x.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve():
+        while True:
+            try:
+                c, _ = ls.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", target_port))
+            threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+            threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return ls, ls.getsockname()[1]
+
+
 class TernTlsTest(unittest.TestCase):
 
     def test_starttls_and_implicit_tls_with_ca(self):
@@ -445,6 +484,23 @@ class TernTlsTest(unittest.TestCase):
         finally:
             shutil.rmtree(other)
 
+    def test_wrong_host_name_refused(self):
+        """The certificate names localhost, 127.0.0.1 and ::1: the same
+        server reached as 127.0.0.2 (through a relay) is refused."""
+        ls, port = proxy("127.0.0.2", srv.ports["imaps"])
+        try:
+            p = mailcli("folders", env=tern_env(
+                "imaps", "implicit", MAILCLI_HOST="127.0.0.2",
+                MAILCLI_IMAP_PORT=str(port)))
+            self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
+            self.assertIn("certificate verify failed", p.stderr.decode())
+            self.assertIn("mismatch", p.stderr.decode())
+            # and by name: localhost is in the certificate
+            ok("folders", env=tern_env("imaps", "implicit",
+                                       MAILCLI_HOST="localhost"))
+        finally:
+            ls.close()
+
     def test_insecure_warns(self):
         p = mailcli("--insecure", "folders", env=tern_env(ca=False))
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -463,6 +519,52 @@ class TernTlsTest(unittest.TestCase):
         env = tern_env(MAILCLI_HOST="no-such-host.invalid")
         self.assertIn(mailcli("folders", env=env).returncode,
                       (EX_NOHOST, EX_TEMPFAIL))
+
+    def test_config_file_account(self):
+        """The account from a config file (mailcli(1)) rather than the
+        environment, with the password from password_command."""
+        cfg = os.path.join(home, "read.conf")
+        with open(cfg, "w") as f:
+            f.write("""accounts = (
+  { name = "demo"; default = true; user = "%s";
+    password_command = "cat %s/demo-password";
+    ca_file = "%s";
+    imap = { host = "localhost"; port = %d; tls = "implicit"; }; }
+);
+""" % (DEMO_USER, srv.data, srv.cert, srv.ports["imaps"]))
+        rows = js("--config", cfg, "folders", env=base_env())
+        self.assertIn("INBOX", [r["name"] for r in rows])
+
+    def test_send_then_read_sent_copy(self):
+        """mailcli send through smtpd keeps a copy in Sent (APPEND); the
+        delivered message and the copy read back with mailcli agree."""
+        subject = "sent " + uuid.uuid4().hex[:8]
+        before = set(uids())
+        env = tern_env(MAILCLI_SMTP_PORT=str(srv.server.ports["submission"]),
+                       MAILCLI_SMTP_TLS="starttls", MAILCLI_FROM=DEMO_USER,
+                       MAILCLI_SENT_FOLDER="Sent")
+        p = subprocess.run([mailcli_path(), "send", "--to", DEMO_USER,
+                            "--subject", subject], env=env,
+                           input="Grüße from mailcli\n".encode(),
+                           capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        deadline = time.monotonic() + 10
+        while not set(uids()) - before:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.1)
+        uid = max(set(uids()) - before)
+        inbox = ok("fetch", "--raw", str(uid)).stdout
+        sent = [r for r in js("list", "--folder", "Sent", "--limit", "0")
+                if r["subject"] == subject]
+        self.assertEqual(len(sent), 1)
+        self.assertTrue(sent[0]["seen"])
+        copy = ok("fetch", "--raw", "--folder", "Sent",
+                  str(sent[0]["id"])).stdout
+        # smtpd adds its Received line on top, nothing else
+        self.assertTrue(inbox.endswith(copy), (inbox[:300], copy[:300]))
+        r = js("read", str(uid))
+        self.assertEqual(r["subject"], subject)
+        self.assertEqual(r["text"], "Grüße from mailcli\n")
 
     def test_help(self):
         for cmd in ("folders", "list", "read", "save", "fetch", "flag",
