@@ -169,18 +169,20 @@ mc_imap_open(struct mc_ctx *ctx, struct mc_imap *s)
 	}
 	if (srv->tls == MC_TLS_STARTTLS) {
 		r = mailimap_starttls(s->imap);
+		/* bytes after the OK would be plaintext the server never
+		 * sent under TLS (the STARTTLS injection bug class);
+		 * libetpan >= 1.9.4 refuses them itself (CVE-2020-15953) */
+		if (r == MAILIMAP_ERROR_SSL || (s->imap->imap_stream != NULL &&
+		    s->imap->imap_stream->read_buffer_len > 0)) {
+			mc_error("%s sent data after its STARTTLS reply; "
+			    "refusing it", srv->host);
+			return EX_PROTOCOL;
+		}
 		if (r != MAILIMAP_NO_ERROR) {
 			if (r == MAILIMAP_ERROR_STREAM)
 				return mc_imap_fail(s, r, "STARTTLS");
 			mc_error("%s does not do STARTTLS (%s); refusing to "
 			    "log in without TLS", srv->host, server_text(s));
-			return EX_PROTOCOL;
-		}
-		/* bytes after the OK would be plaintext the server never
-		 * sent under TLS (the STARTTLS injection bug class) */
-		if (s->imap->imap_stream->read_buffer_len > 0) {
-			mc_error("%s sent data after its STARTTLS reply; "
-			    "refusing it", srv->host);
 			return EX_PROTOCOL;
 		}
 		rc = mc_conn_start_tls(s->conn, s->a->ca_file, insecure);

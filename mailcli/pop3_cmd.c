@@ -136,16 +136,18 @@ pop3_open(struct mc_ctx *ctx, struct mc_pop3 *s)
 		return pop3_fail(s, r, "greeting");
 	if (srv->tls == MC_TLS_STARTTLS) {
 		r = mailpop3_stls(s->pop);
+		/* plaintext after +OK: see imap_session.c */
+		if (r == MAILPOP3_ERROR_SSL || (s->pop->pop3_stream != NULL &&
+		    s->pop->pop3_stream->read_buffer_len > 0)) {
+			mc_error("%s sent data after its STLS reply; refusing "
+			    "it", srv->host);
+			return EX_PROTOCOL;
+		}
 		if (r != MAILPOP3_NO_ERROR) {
 			if (r == MAILPOP3_ERROR_STREAM)
 				return pop3_fail(s, r, "STLS");
 			mc_error("%s does not do STLS (%s); refusing to log in "
 			    "without TLS", srv->host, pop3_text(s));
-			return EX_PROTOCOL;
-		}
-		if (s->pop->pop3_stream->read_buffer_len > 0) {
-			mc_error("%s sent data after its STLS reply; refusing "
-			    "it", srv->host);
 			return EX_PROTOCOL;
 		}
 		rc = mc_conn_start_tls(s->conn, s->a->ca_file, insecure);

@@ -457,6 +457,36 @@ def proxy(listen_host, target_port):
     return ls, ls.getsockname()[1]
 
 
+def fake_imap(answer):
+    """A one-connection IMAP server that offers STARTTLS and answers it
+    with answer (the tag is prepended); returns (port, lines) where
+    lines collects what the client sent."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    lines = []
+
+    def serve():
+        c, _ = ls.accept()
+        ls.close()
+        with c:
+            c.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] fake\r\n")
+            f = c.makefile("rb")
+            for line in f:
+                lines.append(line)
+                tag = line.split(b" ", 1)[0]
+                if b"STARTTLS" in line.upper():
+                    c.sendall(tag + b" " + answer)
+                elif b"LOGOUT" in line.upper():
+                    c.sendall(b"* BYE\r\n" + tag + b" OK bye\r\n")
+                    break
+                else:
+                    c.sendall(tag + b" BAD no\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    return ls.getsockname()[1], lines
+
+
 class TernTlsTest(unittest.TestCase):
 
     def test_starttls_and_implicit_tls_with_ca(self):
@@ -500,6 +530,22 @@ class TernTlsTest(unittest.TestCase):
                                        MAILCLI_HOST="localhost"))
         finally:
             ls.close()
+
+    def test_starttls_injection_refused(self):
+        """Plaintext after the STARTTLS OK (CVE-2011-0411's class) is
+        refused, and no password is sent."""
+        port, lines = fake_imap(b"OK go\r\n* OK injected\r\n")
+        p = mailcli("folders", env=tern_env(MAILCLI_IMAP_PORT=str(port)))
+        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
+        self.assertIn("after its STARTTLS reply", p.stderr.decode())
+        self.assertFalse([x for x in lines if b"LOGIN" in x.upper()])
+
+    def test_no_starttls_no_login(self):
+        port, lines = fake_imap(b"NO not today\r\n")
+        p = mailcli("folders", env=tern_env(MAILCLI_IMAP_PORT=str(port)))
+        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
+        self.assertIn("STARTTLS", p.stderr.decode())
+        self.assertFalse([x for x in lines if b"LOGIN" in x.upper()])
 
     def test_insecure_warns(self):
         p = mailcli("--insecure", "folders", env=tern_env(ca=False))
@@ -582,8 +628,12 @@ class DovecotTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.mail_root = tempfile.mkdtemp(prefix="tern-mailcli-dove-")
+        # TLS with tern's self-signed certificate, for STARTTLS and STLS
+        tls = "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n" % (
+            srv.cert, os.path.join(srv.data, "tls", "key.pem"))
         cls.dove = dovecot_server.DovecotServer(
-            os.path.join(srv.data, "users"), cls.mail_root, pop3=True)
+            os.path.join(srv.data, "users"), cls.mail_root, pop3=True,
+            extra_conf=tls)
         cls.dove.start()
         cls.msgs = [message("pop %d" % i, body="body %d\r\n" % i)
                     for i in range(3)] + [ATTACHED]
@@ -693,15 +743,19 @@ class DovecotTest(unittest.TestCase):
         finally:
             shutil.rmtree(local)
 
-    def test_d_plaintext_needs_tls_none(self):
-        """Dovecot here has no TLS: the default (STARTTLS) refuses to
-        log in rather than send the password in clear."""
-        p = mailcli("folders", env=self.env(MAILCLI_IMAP_TLS="starttls"))
-        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
-        self.assertIn("STARTTLS", p.stderr.decode())
-        p = mailcli("list", "--protocol", "pop3",
-                    env=self.env(MAILCLI_POP3_TLS="starttls"))
-        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
+    def test_d_starttls_and_stls(self):
+        """Dovecot with the self-signed certificate: STARTTLS (IMAP) and
+        STLS (POP3) work with ca_file and are refused without it."""
+        tls = dict(MAILCLI_IMAP_TLS="starttls", MAILCLI_POP3_TLS="starttls")
+        env = self.env(MAILCLI_CA_FILE=srv.cert, **tls)
+        self.assertIn("INBOX", [r["name"] for r in js("folders", env=env)])
+        self.assertEqual(len(js("list", "--protocol", "pop3", env=env)),
+                         len(js("list", "--protocol", "pop3",
+                                env=self.env())))
+        for args in (["folders"], ["list", "--protocol", "pop3"]):
+            p = mailcli(*args, env=self.env(**tls))
+            self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
+            self.assertIn("certificate verify failed", p.stderr.decode())
 
 
 def main():
