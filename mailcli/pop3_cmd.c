@@ -376,68 +376,12 @@ mc_pop3_delete(struct mc_ctx *ctx, const char *ids)
 
 /* ---- pop fetch ---- */
 
-/* The record: lines "<key>\t<uidl>\n", key = user@host:port. */
+/* The record file as read, and as it will be written. */
 struct uidl_record {
-	char *data;		/* the file as read */
+	char *data;
 	size_t len;
-	struct buf out;		/* the file to write */
+	struct buf out;
 };
-
-static bool
-record_has(const struct uidl_record *rec, const char *key,
-	const char *uidl)
-{
-	size_t kl = strlen(key), ul = strlen(uidl);
-	const char *p = rec->out.data, *end = p + rec->out.len;
-
-	while (p != NULL && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-
-		if (ll == kl + 1 + ul && memcmp(p, key, kl) == 0 &&
-		    p[kl] == '\t' && memcmp(p + kl + 1, uidl, ul) == 0)
-			return true;
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-	return false;
-}
-
-/* Keep the lines of other accounts, and ours whose UIDL the server
- * still lists (the others are gone for good: RFC 1939 7). */
-static void
-record_prune(struct uidl_record *rec, const char *key, carray *tab)
-{
-	size_t kl = strlen(key);
-	const char *p = rec->data, *end = p + rec->len;
-	unsigned int i;
-
-	buf_reset(&rec->out);
-	while (p != NULL && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-		bool keep = true;
-
-		if (ll > kl && memcmp(p, key, kl) == 0 && p[kl] == '\t') {
-			keep = false;
-			for (i = 0; i < carray_count(tab); i++) {
-				struct mailpop3_msg_info *mi = msg_info(tab, i);
-
-				if (mi != NULL && mi->msg_uidl != NULL &&
-				    strlen(mi->msg_uidl) == ll - kl - 1 &&
-				    memcmp(mi->msg_uidl, p + kl + 1,
-				    ll - kl - 1) == 0) {
-					keep = true;
-					break;
-				}
-			}
-		}
-		if (keep && ll > 0) {
-			(void)buf_append(&rec->out, p, ll);
-			(void)buf_putc(&rec->out, '\n');
-		}
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-}
 
 static int
 deliver(const char *maildir, const char *data, size_t len,
@@ -469,6 +413,7 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 {
 	struct mc_pop3 s;
 	struct uidl_record rec;
+	const char **listed = NULL;
 	carray *tab = NULL;
 	struct buf dir, path, key;
 	const char *home, *what;
@@ -515,7 +460,18 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 		rc = pop3_fail(&s, r, "LIST");
 		goto out;
 	}
-	record_prune(&rec, buf_str(&key), tab);
+	listed = xreallocarray(NULL, carray_count(tab) + 1, sizeof(*listed));
+	for (i = 0; i < carray_count(tab); i++) {
+		struct mailpop3_msg_info *mi = msg_info(tab, i);
+
+		listed[i] = mi != NULL ? mi->msg_uidl : NULL;
+	}
+	if (mc_uidl_record_prune(span_make(rec.data, rec.len), buf_str(&key),
+	    listed, carray_count(tab), &rec.out) < 0) {
+		mc_error("%s: too large", buf_str(&path));
+		rc = EX_DATAERR;
+		goto out;
+	}
 	if (ctx->opts.json) {
 		json_init(&j, stdout);
 		json_begin_object(&j);
@@ -538,7 +494,8 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 			rc = EX_PROTOCOL;
 			break;
 		}
-		if (record_has(&rec, buf_str(&key), mi->msg_uidl))
+		if (mc_uidl_record_has(buf_span(&rec.out), buf_str(&key),
+		    mi->msg_uidl))
 			continue;
 		r = mailpop3_retr(s.pop, mi->msg_index, &data, &len);
 		if (r != MAILPOP3_NO_ERROR) {
@@ -604,6 +561,7 @@ out:
 	r = pop3_close(&s, del);
 	if (rc == EX_OK)
 		rc = r;
+	free(listed);
 	free(rec.data);
 	buf_clear(&rec.out);
 	buf_clear(&dir);

@@ -140,6 +140,16 @@ int mc_pop3_read(struct mc_ctx *ctx, uint32_t n, bool raw, bool peek);
 /* DELE of the message numbers in ids ("3" or "3,5"). */
 int mc_pop3_delete(struct mc_ctx *ctx, const char *ids);
 
+/* ---- uidl_record.c: what "pop fetch" fetched before ---- */
+
+/* rec (lines "key\tuidl\n") has uidl for key. */
+bool mc_uidl_record_has(struct span rec, const char *key, const char *uidl);
+/* Append to out the lines of rec to keep: other keys' lines, and those
+ * of key whose UIDL is among listed[0..n) (NULL entries skipped). Empty
+ * lines go. -1 when out is full. */
+int mc_uidl_record_prune(struct span rec, const char *key,
+	const char *const *listed, size_t n, struct buf *out);
+
 /* ---- imap_read.c ---- */
 
 /* What "read" prints for a fetched message (id: UID or POP3 number). */
