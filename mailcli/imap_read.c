@@ -495,16 +495,17 @@ mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "poll", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] = "idle [--folder NAME] [--count N] "
-	    "[--timeout SECS] [--interval SECS]\n"
+	    "[--timeout SECS] [--interval SECS] [--poll]\n"
 	    "  print a line (--json: a JSON object) per new message as it "
 	    "arrives;\n  stop after N messages, after SECS seconds "
 	    "(exit 75), or at Ctrl-C.\n"
-	    "  Uses IDLE; without it, polls every --interval seconds "
-	    "(default 30)";
+	    "  Uses IDLE; without it (or with --poll), polls every "
+	    "--interval seconds\n  (default 30)";
 	const char *folder = "INBOX";
 	unsigned long count = 0, seen = 0;
 	uint32_t timeout = 0, interval = POLL_INTERVAL_DEFAULT, v;
@@ -512,13 +513,15 @@ mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv)
 	struct mc_imap s;
 	uint32_t last;
 	time_t deadline = 0;
-	bool idle;
+	bool idle, poll_only = false;
 	int opt, rc, r;
 
-	while ((opt = mc_read_getopt(argc, argv, "f:c:t:i:h", longopts,
+	while ((opt = mc_read_getopt(argc, argv, "f:c:t:i:Ph", longopts,
 	    usage)) != -1) {
 		if (opt == 'f')
 			folder = optarg;
+		else if (opt == 'P')
+			poll_only = true;
 		else if (opt == 'c' || opt == 't' || opt == 'i') {
 			if (parse_u32(span_str(optarg), UINT32_MAX, &v) < 0 ||
 			    (opt == 'i' && v == 0)) {
@@ -553,7 +556,7 @@ mc_cmd_idle(struct mc_ctx *ctx, int argc, char **argv)
 		goto out;
 	last = s.imap->imap_selection_info->sel_uidnext > 0 ?
 	    s.imap->imap_selection_info->sel_uidnext - 1 : 0;
-	idle = mailimap_has_idle(s.imap) != 0;
+	idle = !poll_only && mailimap_has_idle(s.imap) != 0;
 	/* on stderr, also with --json: a script may wait for it */
 	fprintf(stderr, "mailcli: watching %s on %s (%s); Ctrl-C stops\n",
 	    folder, s.host, idle ? "IDLE" : "polling");

@@ -159,6 +159,33 @@ def body_of(uid, box="INBOX"):
     return data[0][1]
 
 
+def watch(test, env, box, deliver, *opts):
+    """mailcli --json idle on box sees two messages that deliver(data)
+    adds after it started, and exits after --count 2."""
+    p = subprocess.Popen([mailcli_path(), "--json", "idle", "--folder",
+                          box, "--count", "2", "--timeout", "30"] +
+                         list(opts), env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = p.stderr.readline().decode()
+        test.assertIn("watching", line)
+        test.assertIn("polling" if "--poll" in opts else "IDLE", line)
+        deliver(message("new one"))
+        first = json.loads(p.stdout.readline())
+        test.assertEqual(first["subject"], "new one")
+        deliver(message("newer one"))
+        second = json.loads(p.stdout.readline())
+        test.assertEqual(second["subject"], "newer one")
+        test.assertGreater(second["id"], first["id"])
+        test.assertEqual(p.wait(10), 0)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stdout.close()
+        p.stderr.close()
+
+
 def setUpModule():
     global srv, home
     home = tempfile.mkdtemp(prefix="tern-mailcli-home-")
@@ -199,6 +226,10 @@ class TernImapTest(unittest.TestCase):
         text = ok("folders").stdout.decode()
         self.assertRegex(text, r"(?m)^INBOX +\d+ +\d+$")
         self.assertIn("Entwürfe", text)
+        # a UTF-8 name on the command line goes out as mUTF-7
+        append("Entw&APw-rfe", message("draft"))
+        self.assertIn("draft", [r["subject"] for r in js(
+            "list", "--folder", "Entwürfe")])
 
     def test_list_newest_first_and_filters(self):
         box = self.fresh_folder()
@@ -382,27 +413,12 @@ class TernImapTest(unittest.TestCase):
     def test_idle_prints_new_mail(self):
         box = self.fresh_folder()
         append(box, message("old one"))
-        p = subprocess.Popen([mailcli_path(), "--json", "idle", "--folder",
-                              box, "--count", "2", "--timeout", "30"],
-                             env=tern_env(), stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            line = p.stderr.readline().decode()
-            self.assertIn("watching", line)
-            append(box, message("new one"))
-            first = json.loads(p.stdout.readline())
-            self.assertEqual(first["subject"], "new one")
-            self.assertEqual(first["id"], 2)
-            append(box, message("newer one"))
-            second = json.loads(p.stdout.readline())
-            self.assertEqual(second["subject"], "newer one")
-            self.assertEqual(p.wait(10), 0)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            p.stdout.close()
-            p.stderr.close()
+        watch(self, tern_env(), box, lambda data: append(box, data))
+
+    def test_idle_polling(self):
+        box = self.fresh_folder()
+        watch(self, tern_env(), box, lambda data: append(box, data),
+              "--poll", "--interval", "1")
 
     def test_idle_stops_on_sigint(self):
         p = subprocess.Popen([mailcli_path(), "idle"], env=tern_env(),
@@ -680,6 +696,19 @@ class DovecotTest(unittest.TestCase):
         self.assertEqual(r["attachments"][0]["filename"], "cv.pdf")
         ok("flag", str(rows[1]["id"]), "flagged", env=env)
         self.assertIn("\\Flagged", js("list", env=env)[1]["flags"])
+
+    def test_a_imap_idle(self):
+        m = self.imap()
+        m.create("Watched")
+        m.logout()
+
+        def deliver(data):
+            m = self.imap()
+            m.append("Watched", None, None, data)
+            m.logout()
+        watch(self, self.env(), "Watched", deliver)
+        self.assertEqual(len(js("list", "--folder", "Watched",
+                                env=self.env())), 2)
 
     def test_b_pop3_list_read(self):
         env = self.env()
