@@ -107,6 +107,10 @@ int mc_read_getopt(int argc, char **argv, const char *shortopts,
 int mc_parse_protocol(const char *s, enum mc_protocol *p_r);
 /* 1234, 12K, 3M onto out. */
 void mc_print_size(struct buf *out, uint64_t size);
+/* A LIST entry carries the flag ("\\Noselect", "\\Trash"...; the
+ * backslash is optional). */
+bool mc_mailbox_has_flag(const struct mailimap_mailbox_list *mb,
+	const char *name);
 
 /* A message as "list" and "idle" show it. */
 struct mc_row {
