@@ -2,9 +2,10 @@
 /*
  * search: the SEARCH evaluator (see search.h). The key tree is at most
  * SEARCH_DEPTH_MAX deep (search_parse.c checks it), so evaluation may
- * recurse with a checked depth (STYLE.md 7.3). A message's file is read
- * at most twice: its header block for header keys, and mmap()ed whole
- * when a BODY or TEXT key needs it.
+ * recurse with a checked depth (STYLE.md 7.3). A message's file is opened
+ * once, when a key first needs it: its first SEARCH_READ_CHUNK bytes
+ * serve header keys, the rest is read (into one buffer reused for the
+ * whole search) only when a BODY or TEXT key needs it.
  */
 #include <assert.h>
 #include <errno.h>
@@ -20,9 +21,17 @@
 #include "search.h"
 #include "keywords.h"
 #include "maildir.h"
+#include "fileio.h"
 #include "message.h"
 #include "str.h"
 #include "tern.h"
+#include "xmalloc.h"
+
+/* Buffers reused from message to message. */
+struct search_files {
+	char *data;
+	size_t cap;
+};
 
 /* One message being evaluated; its data lives in the search arena
  * until the next message (arena_reset_to). */
@@ -42,10 +51,19 @@ struct msg_ctx {
 	bool have_sent, sent_failed;
 	int32_t sent_day;
 
-	bool have_body, body_failed;
-	void *map;
+	/* the file, opened once: its first m->have bytes are at data */
+	int fd;
+	bool open_failed, eof;
+	uint64_t size;
+	const char *data;
+	size_t have;
+	void *map;			/* data when mmap()ed */
 	size_t map_len;
+
+	bool have_body, body_failed;
 	struct message *msg;		/* the whole message */
+
+	struct search_files *files;	/* from here on kept per search */
 	struct buf decoded;		/* one part, reused */
 	struct buf utf8;
 };
@@ -170,30 +188,133 @@ load_stat(struct msg_ctx *m)
 static size_t
 header_end(const char *p, size_t len)
 {
-	size_t i;
+	const char *lf;
+	size_t i = 0;
 
 	if (len > 0 && p[0] == '\n')
 		return 1;
 	if (len > 1 && p[0] == '\r' && p[1] == '\n')
 		return 2;
-	for (i = 0; i + 1 < len; i++) {
-		if (p[i] != '\n')
-			continue;
+	while (i + 1 < len && (lf = memchr(p + i, '\n', len - i - 1)) !=
+	    NULL) {
+		i = (size_t)(lf - p);
 		if (p[i + 1] == '\n')
 			return i + 2;
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
 			return i + 3;
+		i++;
 	}
 	return len;
+}
+
+/* Make room for cap bytes (plus a NUL) in the reused file buffer,
+ * keeping its first keep bytes. */
+static void
+file_reserve(struct search_files *f, size_t keep, size_t cap)
+{
+	char *p;
+
+	if (cap + 1 <= f->cap)
+		return;
+	if (cap < SEARCH_READ_CHUNK)
+		cap = SEARCH_READ_CHUNK;
+	p = xmalloc(cap + 1);
+	if (keep > 0)
+		memcpy(p, f->data, keep);
+	free(f->data);
+	f->data = p;
+	f->cap = cap + 1;
+}
+
+/* Open the message file once: stat it and read its start into the
+ * reused buffer (the whole of a small file). */
+static int
+open_file(struct msg_ctx *m)
+{
+	struct search_files *f = m->files;
+	struct stat st;
+	ssize_t n;
+
+	if (m->fd >= 0)
+		return 0;
+	if (m->open_failed)
+		return -1;
+	m->open_failed = true;
+	m->fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0)
+		return -1;
+	if (fstat(m->fd, &st) < 0 || st.st_size < 0) {
+		(void)close(m->fd);
+		m->fd = -1;
+		return -1;
+	}
+	m->size = (uint64_t)st.st_size;
+	file_reserve(f, 0, SEARCH_READ_CHUNK);
+	n = read_full(m->fd, f->data, SEARCH_READ_CHUNK);
+	if (n < 0) {
+		(void)close(m->fd);
+		m->fd = -1;
+		return -1;
+	}
+	m->have = (size_t)n;
+	m->eof = m->have < SEARCH_READ_CHUNK;
+	m->data = f->data;
+	m->open_failed = false;
+	return 0;
+}
+
+static void
+close_file(struct msg_ctx *m)
+{
+	if (m->map != NULL)
+		(void)munmap(m->map, m->map_len);
+	m->map = NULL;
+	if (m->fd >= 0)
+		(void)close(m->fd);
+	m->fd = -1;
+}
+
+/* Read the rest of the file: into the reused buffer when it is at most
+ * SEARCH_READ_MAX, else mmap()ed (the page cache bounds the memory). A
+ * file that grew or shrank meanwhile is taken as read. */
+static int
+read_all(struct msg_ctx *m)
+{
+	struct search_files *f = m->files;
+	size_t size;
+	ssize_t n;
+
+	if (m->eof || m->have >= m->size)
+		return 0;	/* all there */
+	if (m->size > SEARCH_MESSAGE_MAX)
+		return -1;
+	size = (size_t)m->size;
+	if (size > SEARCH_READ_MAX) {
+		m->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, m->fd, 0);
+		if (m->map == MAP_FAILED) {
+			m->map = NULL;
+			return -1;
+		}
+		m->map_len = size;
+		m->data = m->map;
+		m->have = size;
+		return 0;
+	}
+	file_reserve(f, m->have, size);
+	n = read_full(m->fd, f->data + m->have, size - m->have);
+	if (n < 0)
+		return -1;
+	m->have += (size_t)n;
+	m->eof = true;
+	m->data = f->data;
+	return 0;
 }
 
 static int
 load_header(struct msg_ctx *m)
 {
-	char *data;
-	size_t len = 0;
 	const char *error;
-	int fd;
+	size_t len;
 
 	if (m->have_header)
 		return m->header_failed ? -1 : 0;
@@ -204,24 +325,32 @@ load_header(struct msg_ctx *m)
 		m->header_failed = false;
 		return 0;
 	}
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (open_file(m) < 0)
 		return -1;
-	data = arena_alloc(m->a, SEARCH_HEADER_READ_MAX + 1);
-	while (len < SEARCH_HEADER_READ_MAX) {
-		ssize_t n = read(fd, data + len, SEARCH_HEADER_READ_MAX - len);
+	len = header_end(m->data, m->have);
+	if (len == m->have && m->have < m->size) {
+		/* a header longer than the first read */
+		if (m->size > SEARCH_HEADER_READ_MAX && m->have <
+		    SEARCH_HEADER_READ_MAX) {
+			/* read just what header keys look at */
+			struct search_files *f = m->files;
+			ssize_t n;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (header_end(data, len) < len)
-			break;
+			file_reserve(f, m->have, SEARCH_HEADER_READ_MAX);
+			m->data = f->data;
+			n = read_full(m->fd, f->data + m->have,
+			    SEARCH_HEADER_READ_MAX - m->have);
+			if (n < 0)
+				return -1;
+			m->eof = (size_t)n < SEARCH_HEADER_READ_MAX - m->have;
+			m->have += (size_t)n;
+		} else if (read_all(m) < 0) {
+			return -1;
+		}
+		len = header_end(m->data, m->have < SEARCH_HEADER_READ_MAX ?
+		    m->have : SEARCH_HEADER_READ_MAX);
 	}
-	(void)close(fd);
-	len = header_end(data, len);
-	if (message_parse(span_make(data, len), NULL, m->a, &m->header,
+	if (message_parse(span_make(m->data, len), NULL, m->a, &m->header,
 	    &error) < 0)
 		return -1;
 	m->header_failed = false;
@@ -231,34 +360,16 @@ load_header(struct msg_ctx *m)
 static int
 load_body(struct msg_ctx *m)
 {
-	struct stat st;
 	const char *error;
-	int fd;
 
 	if (m->have_body)
 		return m->body_failed ? -1 : 0;
 	m->have_body = true;
 	m->body_failed = true;
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (open_file(m) < 0 || read_all(m) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > SEARCH_MESSAGE_MAX) {
-		(void)close(fd);
-		return -1;
-	}
-	if (st.st_size > 0) {
-		m->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-		    fd, 0);
-		if (m->map == MAP_FAILED) {
-			m->map = NULL;
-			(void)close(fd);
-			return -1;
-		}
-		m->map_len = (size_t)st.st_size;
-	}
-	(void)close(fd);
-	if (message_parse(span_make(m->map != NULL ? m->map : "",
-	    m->map_len), NULL, m->a, &m->msg, &error) < 0)
+	if (message_parse(span_make(m->data, m->have), NULL, m->a, &m->msg,
+	    &error) < 0)
 		return -1;
 	m->body_failed = false;
 	return 0;
@@ -527,8 +638,10 @@ search_run(const struct mailbox_view *v, const struct search_program *prog,
 	struct arena *a, uint32_t **seqs_r, size_t *n_r)
 {
 	uint32_t count = mailbox_view_count(v), seq, *seqs;
+	struct search_files files = { NULL, 0 };
 	struct msg_ctx *m;
 	size_t n = 0;
+
 	lower_tree(prog->root);
 	seqs = arena_alloc_array(a, (size_t)count + 1, sizeof(*seqs));
 	m = arena_alloc(a, sizeof(*m));
@@ -542,7 +655,9 @@ search_run(const struct mailbox_view *v, const struct search_program *prog,
 		if (mail == NULL)
 			continue;	/* a ghost */
 		mark = arena_mark(a);
-		memset(m, 0, offsetof(struct msg_ctx, decoded));
+		memset(m, 0, offsetof(struct msg_ctx, files));
+		m->files = &files;
+		m->fd = -1;
 		m->v = v;
 		m->a = a;
 		m->seq = seq;
@@ -553,14 +668,14 @@ search_run(const struct mailbox_view *v, const struct search_program *prog,
 		    sizeof(m->path)) < 0)
 			continue;
 		match = eval(m, prog->root, 0);
-		if (m->map != NULL)
-			(void)munmap(m->map, m->map_len);
+		close_file(m);
 		arena_reset_to(a, mark);
 		if (match)
 			seqs[n++] = seq;
 	}
 	buf_clear(&m->decoded);
 	buf_clear(&m->utf8);
+	free(files.data);
 	*seqs_r = seqs;
 	*n_r = n;
 	return 0;

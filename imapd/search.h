@@ -30,8 +30,14 @@
  * undecoded. */
 #define SEARCH_PART_DECODED_MAX (16 * 1024 * 1024)
 /* Messages larger than this are not opened for BODY/TEXT (they never
- * match): mmap()ed, so memory stays bounded by the page cache. */
+ * match). */
 #define SEARCH_MESSAGE_MAX ((uint64_t)1 << 31)
+/* The first read of a message file; most messages fit (one read()). */
+#define SEARCH_READ_CHUNK (64 * 1024)
+/* Larger messages are mmap()ed rather than read into the buffer that
+ * is reused from message to message (munmap() costs a TLB shootdown,
+ * read() a copy; the buffer stays at most this big). */
+#define SEARCH_READ_MAX (16 * 1024 * 1024)
 
 /*
  * The sequence numbers of the messages of v matching prog, ascending,
