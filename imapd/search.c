@@ -280,12 +280,12 @@ read_all(struct msg_ctx *m)
 		return 0;
 	}
 	file_reserve(f, m->have, size);
+	m->data = f->data;
 	n = read_full(m->fd, f->data + m->have, size - m->have);
 	if (n < 0)
 		return -1;
 	m->have += (size_t)n;
 	m->eof = true;
-	m->data = f->data;
 	return 0;
 }
 
@@ -345,11 +345,21 @@ load_body(struct msg_ctx *m)
 		return m->body_failed ? -1 : 0;
 	m->have_body = true;
 	m->body_failed = true;
-	if (open_file(m) < 0 || read_all(m) < 0)
+	if (open_file(m) < 0 || read_all(m) < 0 ||
+	    message_parse(span_make(m->data, m->have), NULL, m->a, &m->msg,
+	    &error) < 0) {
+		/* read_all() may have moved the buffer that a header-only
+		 * parse points into */
+		if (m->have_header) {
+			m->header = NULL;
+			m->header_failed = true;
+		}
 		return -1;
-	if (message_parse(span_make(m->data, m->have), NULL, m->a, &m->msg,
-	    &error) < 0)
-		return -1;
+	}
+	/* the whole message's header from now on, for the same reason */
+	m->header = m->msg;
+	m->have_header = true;
+	m->header_failed = false;
 	m->body_failed = false;
 	return 0;
 }
