@@ -131,6 +131,13 @@ imap_bad(struct imap_cmd *c, const char *code, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+imap_expunge_issued(struct imap_cmd *c)
+{
+	imap_no(c, "EXPUNGEISSUED",
+	    "Some of the requested messages no longer exist");
+}
+
 const char *
 imap_store_error_code(enum tern_err err, bool trycreate)
 {

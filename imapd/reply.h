@@ -40,6 +40,12 @@ void imap_store_error(struct imap_cmd *c, enum tern_err err, bool trycreate);
 /* The response code of the map above ("NONEXISTENT"...). */
 const char *imap_store_error_code(enum tern_err err, bool trycreate);
 
+/* "NO [EXPUNGEISSUED] Some of the requested messages no longer exist":
+ * a command by sequence number (FETCH, STORE, COPY, MOVE) named a
+ * message that another session expunged and whose EXPUNGE this session
+ * may not send yet (RFC 9051 7.1, RFC 2180 4.1.3; Dovecot's text). */
+void imap_expunge_issued(struct imap_cmd *c);
+
 /* Send the pending changes of the selected mailbox now (NOOP, IDLE).
  * Called by imap_ok/no before the tagged line. */
 void imap_send_updates(struct imap_cmd *c);

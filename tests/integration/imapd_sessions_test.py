@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# Two imaplib sessions on one folder: what one session sees of what the
+# other did before it may be told (RFC 9051 7.5.1, RFC 2180). A FETCH,
+# STORE, COPY or MOVE by sequence number that names a message expunged
+# by the other session (a "ghost" until the next NOOP) answers the
+# others and ends with NO [EXPUNGEISSUED] (RFC 9051 7.1), copying
+# nothing for COPY/MOVE (6.4.7); the UID forms skip it and answer OK.
+# Exits 77 when imapd or smtpd is not built.
+# Run: tests/integration/imapd_sessions_test.py [-v]
+
+import os
+import re
+import sys
+import unittest
+import uuid
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import imapd_server  # noqa: E402
+from tern_server import DEMO_USER  # noqa: E402
+
+EXPUNGEISSUED = (b"NO [EXPUNGEISSUED] Some of the requested messages no "
+                 b"longer exist")
+
+srv = None
+
+
+def setUpModule():
+    global srv
+    srv = imapd_server.TernImap()
+    srv.start()
+
+
+def tearDownModule():
+    if srv is not None:
+        srv.stop()
+
+
+def message(subject):
+    return ("From: <x@remote.example>\r\nTo: <%s>\r\nSubject: %s\r\n"
+            "Message-ID: <%s@remote.example>\r\n\r\nbody %s\r\n" % (
+                DEMO_USER, subject, uuid.uuid4().hex, subject)).encode()
+
+
+def raw(m, line):
+    """Send one command on imaplib's socket and return every line up to
+    and including the tagged one (imaplib raises on NO and drops the
+    response code)."""
+    tag = m._new_tag().decode()
+    m.send(("%s %s\r\n" % (tag, line)).encode())
+    lines = []
+    while True:
+        ln = m.readline()
+        if not ln:
+            raise EOFError(line)
+        lines.append(ln)
+        if ln.startswith(tag.encode() + b" "):
+            return lines
+
+
+def tagged(lines):
+    return lines[-1].split(b" ", 1)[1].rstrip(b"\r\n")
+
+
+def fetched_seqs(lines):
+    return [int(m.group(1)) for m in
+            (re.match(rb"\* (\d+) FETCH ", ln) for ln in lines) if m]
+
+
+class ExpungeIssuedTest(unittest.TestCase):
+    """Session a expunges messages 2 and 4 of 5; session b, which has
+    not been told yet, names them by sequence number."""
+
+    def setUp(self):
+        self.box = "ghosts-" + uuid.uuid4().hex[:8]
+        self.a = srv.login()
+        self.b = srv.login()
+        self.a.create(self.box)
+        for i in range(1, 6):
+            self.a.append(self.box, None, None, message("m%d" % i))
+        self.a.select(self.box)
+        self.b.select(self.box)
+        # b sees the \Deleted flags only as ghosts later: it must
+        # not sync between a's STORE and EXPUNGE
+        self.a.store("2,4", "+FLAGS.SILENT", r"(\Deleted)")
+        typ, _ = self.a.expunge()
+        self.assertEqual(typ, "OK")
+
+    def tearDown(self):
+        for m in (self.a, self.b):
+            try:
+                m.logout()
+            except Exception:
+                m.shutdown()
+
+    def count(self, box):
+        typ, data = self.a.status(box, "(MESSAGES)")
+        return int(re.search(rb"MESSAGES (\d+)", data[0]).group(1))
+
+    def test_fetch_by_seq_answers_the_others(self):
+        lines = raw(self.b, "FETCH 1:5 (UID BODY.PEEK[])")
+        self.assertEqual(fetched_seqs(lines), [1, 3, 5], lines)
+        self.assertEqual(tagged(lines), EXPUNGEISSUED)
+        # the ghost alone, and a body fetch that would set \Seen
+        lines = raw(self.b, "FETCH 2 BODY[]")
+        self.assertEqual(fetched_seqs(lines), [], lines)
+        self.assertEqual(tagged(lines), EXPUNGEISSUED)
+        lines = raw(self.b, "FETCH 4 (FLAGS)")
+        self.assertEqual(tagged(lines), EXPUNGEISSUED)
+        # no EXPUNGE during FETCH by seq (RFC 9051 7.5.1): still 5
+        self.assertFalse([ln for ln in lines if ln.endswith(
+            b" EXPUNGE\r\n")], lines)
+        # UID FETCH skips the expunged UIDs, and may tell of the
+        # expunges (7.5.1), as NOOP does
+        lines = raw(self.b, "UID FETCH 1:* (FLAGS)")
+        self.assertTrue(tagged(lines).startswith(b"OK "), lines)
+        lines += raw(self.b, "NOOP")
+        self.assertEqual(sum(1 for ln in lines if ln.endswith(
+            b" EXPUNGE\r\n")), 2, lines)
+        lines = raw(self.b, "FETCH 1:3 (FLAGS)")
+        self.assertEqual(fetched_seqs(lines), [1, 2, 3], lines)
+        self.assertTrue(tagged(lines).startswith(b"OK "), lines)
+
+    def test_store_by_seq_stores_the_others(self):
+        lines = raw(self.b, r"STORE 1:3 +FLAGS (\Flagged)")
+        self.assertEqual(fetched_seqs(lines), [1, 3], lines)
+        self.assertEqual(tagged(lines), EXPUNGEISSUED)
+        lines = raw(self.b, r"UID STORE 1:5 +FLAGS (\Answered)")
+        self.assertTrue(tagged(lines).startswith(b"OK "), lines)
+        typ, data = self.a.fetch("1:3", "(FLAGS)")
+        self.assertEqual(sum(1 for d in data if b"\\Flagged" in d), 2,
+                         data)
+
+    def test_copy_and_move_by_seq_copy_nothing(self):
+        target = self.box + "-to"
+        self.a.create(target)
+        for cmd in ("COPY", "MOVE"):
+            lines = raw(self.b, "%s 1:3 %s" % (cmd, target))
+            self.assertEqual(tagged(lines), EXPUNGEISSUED, (cmd, lines))
+            self.assertEqual(self.count(target), 0, cmd)
+        self.assertEqual(self.count(self.box), 3)
+        # UID COPY skips the ghost and copies the rest
+        lines = raw(self.b, "UID COPY 1:3 %s" % target)
+        self.assertTrue(tagged(lines).startswith(b"OK [COPYUID "), lines)
+        self.assertEqual(self.count(target), 2)
+
+    def test_copy_after_a_rename_elsewhere(self):
+        # a's flag change renames message 1's file: b's COPY finds it
+        target = self.box + "-to"
+        self.a.create(target)
+        self.a.store("1", "+FLAGS.SILENT", r"(\Flagged)")
+        lines = raw(self.b, "COPY 1 %s" % target)
+        self.assertTrue(tagged(lines).startswith(b"OK [COPYUID "), lines)
+        self.assertEqual(self.count(target), 1)
+
+
+if __name__ == "__main__":
+    sys.exit(imapd_server.main())
