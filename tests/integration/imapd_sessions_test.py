@@ -6,12 +6,17 @@
 # by the other session (a "ghost" until the next NOOP) answers the
 # others and ends with NO [EXPUNGEISSUED] (RFC 9051 7.1), copying
 # nothing for COPY/MOVE (6.4.7); the UID forms skip it and answer OK.
+# \Recent is set in exactly one session, the first to be told of the
+# message (RFC 3501 2.3.2): SELECT takes it, EXAMINE and STATUS only
+# count it.
 # Exits 77 when imapd or smtpd is not built.
 # Run: tests/integration/imapd_sessions_test.py [-v]
 
 import os
 import re
+import smtplib
 import sys
+import threading
 import unittest
 import uuid
 
@@ -153,6 +158,115 @@ class ExpungeIssuedTest(unittest.TestCase):
         lines = raw(self.b, "COPY 1 %s" % target)
         self.assertTrue(tagged(lines).startswith(b"OK [COPYUID "), lines)
         self.assertEqual(self.count(target), 1)
+
+
+def recent_uids(m):
+    """UIDs with \\Recent in the selected mailbox of m."""
+    lines = raw(m, "UID FETCH 1:* (FLAGS)")
+    return {int(re.search(rb"UID (\d+)", ln).group(1)) for ln in lines
+            if b"\\Recent" in ln}
+
+
+def recent_count(lines):
+    found = [int(m.group(1)) for m in
+             (re.match(rb"\* (\d+) RECENT", ln) for ln in lines) if m]
+    return found[-1] if found else None
+
+
+class RecentTest(unittest.TestCase):
+    """RFC 3501 2.3.2: one session gets \\Recent for a new message."""
+
+    def setUp(self):
+        self.box = "recent-" + uuid.uuid4().hex[:8]
+        self.sessions = []
+        self.c = self.login()
+        self.c.create(self.box)
+
+    def tearDown(self):
+        for m in self.sessions:
+            try:
+                m.logout()
+            except Exception:
+                m.shutdown()
+
+    def login(self):
+        m = srv.login()
+        self.sessions.append(m)
+        return m
+
+    def status_recent(self):
+        typ, data = self.c.status(self.box, "(RECENT)")
+        return int(re.search(rb"RECENT (\d+)", data[0]).group(1))
+
+    def test_one_of_two_sessions(self):
+        a, b = self.login(), self.login()
+        self.assertEqual(recent_count(raw(a, "SELECT " + self.box)), 0)
+        self.assertEqual(recent_count(raw(b, "SELECT " + self.box)), 0)
+        self.c.append(self.box, None, None, message("r1"))
+        self.assertEqual(self.status_recent(), 1)
+        # b is told first: the message is b's
+        self.assertEqual(recent_count(raw(b, "NOOP")), 1)
+        self.assertEqual(recent_count(raw(a, "NOOP")), None)
+        self.assertEqual(recent_uids(b), {1})
+        self.assertEqual(recent_uids(a), set())
+        self.assertEqual(self.status_recent(), 0)
+        # SEARCH RECENT agrees
+        self.assertIn(b"* SEARCH 1\r\n", raw(b, "SEARCH RECENT"))
+        self.assertIn(b"* SEARCH\r\n", raw(a, "SEARCH RECENT"))
+        # a later SELECT gets none of it
+        d = self.login()
+        self.assertEqual(recent_count(raw(d, "SELECT " + self.box)), 0)
+
+    def test_racing_sessions(self):
+        ms = [self.login() for _ in range(4)]
+        for m in ms:
+            raw(m, "SELECT " + self.box)
+        for i in range(5):
+            self.c.append(self.box, None, None, message("r%d" % i))
+        start = threading.Barrier(len(ms))
+        out = [None] * len(ms)
+
+        def noop(i):
+            start.wait()
+            raw(ms[i], "NOOP")
+            out[i] = recent_uids(ms[i])
+
+        th = [threading.Thread(target=noop, args=(i,))
+              for i in range(len(ms))]
+        for t in th:
+            t.start()
+        for t in th:
+            t.join(30)
+        got = [u for o in out for u in o]
+        self.assertEqual(sorted(got), [1, 2, 3, 4, 5], out)
+
+    def test_examine_does_not_claim(self):
+        self.c.append(self.box, None, None, message("r1"))
+        e = self.login()
+        self.assertEqual(recent_count(raw(e, "EXAMINE " + self.box)), 1)
+        self.assertEqual(recent_uids(e), {1})
+        self.assertEqual(self.status_recent(), 1)
+        s = self.login()
+        self.assertEqual(recent_count(raw(s, "SELECT " + self.box)), 1)
+        self.assertEqual(self.status_recent(), 0)
+        e2 = self.login()
+        self.assertEqual(recent_count(raw(e2, "EXAMINE " + self.box)), 0)
+
+    def test_delivery_to_inbox(self):
+        a, b = self.login(), self.login()
+        raw(a, "SELECT INBOX")
+        raw(b, "SELECT INBOX")
+        subject = "recent-" + uuid.uuid4().hex[:8]
+        with smtplib.SMTP("127.0.0.1", srv.server.ports["mx"],
+                          timeout=10) as s:
+            s.sendmail("x@remote.example", [DEMO_USER],
+                       message(subject))
+        raw(a, "NOOP")
+        raw(b, "NOOP")
+        uid = int(re.search(rb"SEARCH (\d+)", b"".join(raw(
+            a, "UID SEARCH SUBJECT " + subject))).group(1))
+        self.assertEqual([uid in recent_uids(m) for m in (a, b)],
+                         [True, False])
 
 
 if __name__ == "__main__":
