@@ -95,7 +95,7 @@ struct imap_cmd {
 	size_t n_args;
 	struct arena *arena;		/* = s->cmd_arena */
 	unsigned n_final;		/* tagged replies: must end as 1 */
-	char result;			/* 'O', 'N', 'B' */
+	char result;			/* 'O', 'N', 'B'; 'G': client gone */
 	bool close;			/* close after the reply */
 	bool start_tls;			/* handshake after the reply */
 };

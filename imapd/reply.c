@@ -132,6 +132,13 @@ imap_bad(struct imap_cmd *c, const char *code, const char *fmt, ...)
 }
 
 void
+imap_gone(struct imap_cmd *c)
+{
+	c->n_final++;
+	c->result = 'G';
+}
+
+void
 imap_expunge_issued(struct imap_cmd *c)
 {
 	imap_no(c, "EXPUNGEISSUED",

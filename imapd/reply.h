@@ -31,6 +31,12 @@ void imap_no(struct imap_cmd *c, const char *code, const char *fmt, ...)
 void imap_bad(struct imap_cmd *c, const char *code, const char *fmt, ...)
 	TERN_PRINTF(3, 4);
 
+/* End c without a tagged reply because the client has gone (EOF or an
+ * I/O error while the command waited for it: Thunderbird closes in the
+ * middle of IDLE). Counts as the command's one final reply, but not as
+ * NO or BAD; the session's next read meets the end and logs it. */
+void imap_gone(struct imap_cmd *c);
+
 /* The store-error map (Dovecot's imap_get_error_string): NOTFOUND
  * [NONEXISTENT] (or [TRYCREATE] with trycreate), EXISTS
  * [ALREADYEXISTS], PERM [NOPERM], QUOTA [OVERQUOTA], TOOBIG [TOOBIG],

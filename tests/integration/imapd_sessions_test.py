@@ -8,7 +8,9 @@
 # nothing for COPY/MOVE (6.4.7); the UID forms skip it and answer OK.
 # \Recent is set in exactly one session, the first to be told of the
 # message (RFC 3501 2.3.2): SELECT takes it, EXAMINE and STATUS only
-# count it.
+# count it. A client that closes the connection in the middle of IDLE
+# (Thunderbird does) ends its session normally: the final log line says
+# reason=eof and counts no NO for the IDLE.
 # Exits 77 when imapd or smtpd is not built.
 # Run: tests/integration/imapd_sessions_test.py [-v]
 
@@ -17,6 +19,7 @@ import re
 import smtplib
 import sys
 import threading
+import time
 import unittest
 import uuid
 
@@ -267,6 +270,36 @@ class RecentTest(unittest.TestCase):
             a, "UID SEARCH SUBJECT " + subject))).group(1))
         self.assertEqual([uid in recent_uids(m) for m in (a, b)],
                          [True, False])
+
+
+class IdleCloseTest(unittest.TestCase):
+
+    def disconnect_line(self, port, timeout=5.0):
+        """The final log line of the session from our local port."""
+        pat = re.compile(r"disconnect client=\S*:%d .*" % port)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(srv.log_path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+            m = pat.search(text)
+            if m is not None:
+                return m.group(0), text
+            time.sleep(0.05)
+        self.fail("no disconnect line for port %d" % port)
+
+    def test_close_during_idle_is_not_a_failure(self):
+        m = srv.login()
+        port = m.sock.getsockname()[1]
+        m.select("INBOX")
+        tag = m._new_tag().decode()
+        m.send(("%s IDLE\r\n" % tag).encode())
+        self.assertTrue(m.readline().startswith(b"+ "))
+        m.shutdown()            # no DONE, no LOGOUT
+        line, text = self.disconnect_line(port)
+        self.assertIn(" reason=eof ", line)
+        self.assertIn(" bad=0 no=0 ", line)
+        sid = re.search(r"(\w+): " + re.escape(line), text).group(1)
+        self.assertNotIn("%s: reject cmd=IDLE" % sid, text)
 
 
 if __name__ == "__main__":
