@@ -31,6 +31,7 @@ struct mc_pop3 {
 	mailpop3 *pop;
 	struct mc_conn *conn;		/* owned by pop's stream */
 	const char *host;		/* the server (the account's) */
+	unsigned int port;		/* as connected to */
 	bool logged_in;
 };
 
@@ -114,8 +115,9 @@ pop3_open(struct mc_ctx *ctx, struct mc_pop3 *s)
 	}
 	insecure = s->a->insecure || ctx->opts.insecure;
 	s->host = srv->host;
-	rc = mc_conn_open(srv->host, srv->port != 0 ? srv->port :
-	    srv->tls == MC_TLS_IMPLICIT ? 995 : 110, &s->conn);
+	s->port = srv->port != 0 ? srv->port :
+	    srv->tls == MC_TLS_IMPLICIT ? 995 : 110;
+	rc = mc_conn_open(srv->host, s->port, &s->conn);
 	if (rc != EX_OK)
 		return rc;
 	if (srv->tls == MC_TLS_IMPLICIT) {
@@ -447,8 +449,9 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 		goto out;
 	}
 	(void)buf_appendf(&path, "%s/%s", buf_str(&dir), UIDL_RECORD_NAME);
-	(void)buf_appendf(&key, "%s@%s:%u", s.a->user, s.host,
-	    s.a->pop3.port);
+	/* the port as connected to: naming the default port in the
+	 * config later does not fetch everything again */
+	(void)buf_appendf(&key, "%s@%s:%u", s.a->user, s.host, s.port);
 	if (read_file_max(buf_str(&path), UIDL_RECORD_MAX, &rec.data,
 	    &rec.len) < 0 && errno != ENOENT) {
 		mc_error("%s: %s", buf_str(&path), strerror(errno));
