@@ -569,6 +569,13 @@ class TernTlsTest(unittest.TestCase):
         self.assertIn("WARNING", p.stderr.decode())
         self.assertIn("NOT checked", p.stderr.decode())
 
+    def test_trace_hides_password(self):
+        p = ok("-v", "folders")
+        err = p.stderr.decode()
+        self.assertIn("C: ", err)
+        self.assertIn("S: ", err)
+        self.assertNotIn(DEMO_PASSWORD, err)
+
     def test_login_refused(self):
         p = mailcli("folders", env=tern_env(MAILCLI_PASSWORD="wrong"))
         self.assertEqual(p.returncode, EX_NOPERM)
