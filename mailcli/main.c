@@ -19,13 +19,10 @@
 static int cmd_help(struct mc_ctx *ctx, int argc, char **argv);
 static int cmd_version(struct mc_ctx *ctx, int argc, char **argv);
 
-/* Sending commands first, then reading, then the rest. Each helper
- * branch adds its rows here. */
+/* Sending commands first, then reading, then the rest. */
 const struct mc_command mc_commands[] = {
 	{ "send", cmd_send, "send a message (SMTP submission)" },
 	{ "sendmail", cmd_sendmail, "sendmail(8)-compatible: -t -i -f" },
-	{ "help", cmd_help, "show the commands, or a command's options" },
-	{ "version", cmd_version, "print the version" },
 	/* reading: IMAP, and POP3 with --protocol pop3 (read_cmds.h) */
 	{ "folders", mc_cmd_folders, "list folders with message and unseen "
 	    "counts" },
@@ -43,6 +40,8 @@ const struct mc_command mc_commands[] = {
 	{ "pop", mc_cmd_pop, "pop fetch: POP3 into a local Maildir, each "
 	    "message once" },
 	{ "append", mc_cmd_append, "store a message from stdin in a folder" },
+	{ "help", cmd_help, "show the commands, or a command's options" },
+	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL },
 };
 
