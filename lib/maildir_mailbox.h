@@ -15,6 +15,14 @@
  * the folder's mod-sequences (lib/modseq, RFC 7162) up to date under
  * the same lock: a flag change or expunge made through this API gets its
  * modseq at the next sync, like one made by another process.
+ *
+ * A sync is skipped when nothing it reads can have changed: new/, cur/,
+ * dovecot-uidlist, dovecot-keywords and tern-modseq have the same inode,
+ * size, mtime and ctime as at the last full sync, and all of those times
+ * were then at least MAILDIR_STAMP_SAFE_SECS old (a change later in the
+ * same clock tick would not move a fresh mtime; Dovecot's rule). Sizes
+ * of messages whose names lack S= and W= are counted once and kept in
+ * the uidlist record (Dovecot's "S<size> W<vsize>" extension fields).
  */
 #ifndef TERN_MAILDIR_MAILBOX_H
 #define TERN_MAILDIR_MAILBOX_H
@@ -22,6 +30,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 #include "dotlock.h"
 #include "keywords.h"
 #include "modseq.h"
@@ -31,6 +41,9 @@
 #define MAILDIR_MAILBOX_LOCK_TIMEOUT_SECS 30
 /* Flag letters in a name: six system flags and 26 keywords, sorted. */
 #define MAILDIR_FLAGS_MAX 64
+/* A directory or file time is trusted to show every later change only
+ * when it is older than this (mtime granularity, clock ticks, NFS). */
+#define MAILDIR_STAMP_SAFE_SECS 2
 
 enum maildir_sync_flags {
 	MAILDIR_SYNC_MOVE_NEW = 1 << 0,	/* new/ -> cur/ with ":2," */
@@ -38,13 +51,38 @@ enum maildir_sync_flags {
 
 struct maildir_mail {
 	uint32_t uid;
-	char *basename;		/* current file name in new/ or cur/ */
-	bool in_new;
-	char flags[MAILDIR_FLAGS_MAX];	/* "FRSab": sorted letters */
 	uint32_t keywords;	/* bit i: keyword i ('a' + i) */
+	char *basename;		/* current file name in new/ or cur/ */
+	/* "FRSab": sorted letters; points into basename or the view's
+	 * arena, valid as long as basename */
+	const char *flags;
+	bool in_new;
 	uint64_t size;		/* S=, or the file size */
 	uint64_t vsize;		/* W=, the uidlist's W, or counted */
 	uint64_t modseq;	/* RFC 7162, as of the last sync */
+};
+
+/* What a sync read, to tell whether the next one can be skipped. */
+enum maildir_stamp_file {
+	MAILDIR_STAMP_NEW,
+	MAILDIR_STAMP_CUR,
+	MAILDIR_STAMP_UIDLIST,
+	MAILDIR_STAMP_KEYWORDS,
+	MAILDIR_STAMP_MODSEQ,
+	MAILDIR_STAMP_COUNT
+};
+
+struct maildir_stamp_entry {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct maildir_stamp {
+	bool trusted;	/* every time old enough (see above) */
+	struct maildir_stamp_entry e[MAILDIR_STAMP_COUNT];
 };
 
 struct maildir_mailbox {
@@ -59,7 +97,11 @@ struct maildir_mailbox {
 	 * last sync (modseq.highest is never 0 after one) */
 	struct modseq_state modseq;
 	struct dotlock_settings lock_set;
-	struct arena *arena;		/* mails' strings; reset per sync */
+	struct arena *arena;		/* mails' strings; new per sync */
+	/* Changes whenever mails may have changed (a full sync, a flag
+	 * change, an expunge); equal: the view is the same. */
+	uint64_t generation;
+	struct maildir_stamp stamp;	/* of the last full sync */
 };
 
 /*
