@@ -119,8 +119,11 @@ stamp_take(const char *folder, struct maildir_stamp *s)
 		e->size = st.st_size;
 		e->mtime = st.st_mtim;
 		e->ctime = st.st_ctim;
-		/* a change in the same clock tick keeps a fresh time */
-		if (time_recent(&e->mtime, &now) || time_recent(&e->ctime, &now))
+		/* A change in the same clock tick keeps a fresh mtime. Any
+		 * later change sets mtime and ctime to the time then, so
+		 * an old mtime moves; ctime (which utimes() cannot set
+		 * back) needs only to be equal. */
+		if (time_recent(&e->mtime, &now))
 			s->trusted = false;
 	}
 }

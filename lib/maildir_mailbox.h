@@ -18,9 +18,9 @@
  *
  * A sync is skipped when nothing it reads can have changed: new/, cur/,
  * dovecot-uidlist, dovecot-keywords and tern-modseq have the same inode,
- * size, mtime and ctime as at the last full sync, and all of those times
- * were then at least MAILDIR_STAMP_SAFE_SECS old (a change later in the
- * same clock tick would not move a fresh mtime; Dovecot's rule). Sizes
+ * size, mtime and ctime as at the last full sync, and every mtime was
+ * then at least MAILDIR_STAMP_SAFE_SECS old (a change later in the same
+ * clock tick would not move a fresh mtime; Dovecot's rule). Sizes
  * of messages whose names lack S= and W= are counted once and kept in
  * the uidlist record (Dovecot's "S<size> W<vsize>" extension fields).
  */
