@@ -94,12 +94,13 @@ static void
 stamp_take(const char *folder, struct maildir_stamp *s)
 {
 	char path[MAILDIR_PATH_MAX];
-	struct timespec now;
 	struct stat st;
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	s->trusted = clock_gettime(CLOCK_REALTIME, &now) == 0;
+	/* trusted here means only "every stat worked"; the age test
+	 * comes once the sync knows which files it holds open */
+	s->trusted = clock_gettime(CLOCK_REALTIME, &s->taken) == 0;
 	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
 		struct maildir_stamp_entry *e = &s->e[i];
 
@@ -119,11 +120,61 @@ stamp_take(const char *folder, struct maildir_stamp *s)
 		e->size = st.st_size;
 		e->mtime = st.st_mtim;
 		e->ctime = st.st_ctim;
-		/* A change in the same clock tick keeps a fresh mtime. Any
-		 * later change sets mtime and ctime to the time then, so
-		 * an old mtime moves; ctime (which utimes() cannot set
-		 * back) needs only to be equal. */
-		if (time_recent(&e->mtime, &now))
+	}
+}
+
+/* The stamp of a file only ever replaced by rename under the lock,
+ * while we hold the lock: its current version, held open in mb. */
+static void
+stamp_pin(struct maildir_mailbox *mb, struct maildir_stamp *s,
+	enum maildir_stamp_file i)
+{
+	struct maildir_stamp_entry *e = &s->e[i];
+	char path[MAILDIR_PATH_MAX];
+	struct stat st;
+	int fd = -1;
+
+	if (mb->pin_fd[i] >= 0) {
+		(void)close(mb->pin_fd[i]);
+		mb->pin_fd[i] = -1;
+	}
+	memset(e, 0, sizeof(*e));
+	if (maildir_path(path, sizeof(path), "%s/%s", mb->path,
+	    stamp_names[i]) < 0) {
+		s->trusted = false;
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			s->trusted = false;
+		return;		/* absent: creating it shows */
+	}
+	if (fstat(fd, &st) < 0) {
+		(void)close(fd);
+		s->trusted = false;
+		return;
+	}
+	e->exists = true;
+	e->pinned = true;
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->size = st.st_size;
+	e->mtime = st.st_mtim;
+	e->ctime = st.st_ctim;
+	mb->pin_fd[i] = fd;
+}
+
+/* Trusted only when every unpinned mtime was old enough when the
+ * stamp was taken (not now: a sync may take a while). */
+static void
+stamp_check_age(struct maildir_stamp *s)
+{
+	size_t i;
+
+	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		if (s->e[i].exists && !s->e[i].pinned &&
+		    time_recent(&s->e[i].mtime, &s->taken))
 			s->trusted = false;
 	}
 }
@@ -553,7 +604,8 @@ sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
 static int
 sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	struct uidlist *ul, struct scan *sc, struct rec_info **info_r,
-	struct modseq_state *ms, enum tern_err *err_r, const char **error_r)
+	struct modseq_state *ms, struct maildir_stamp *stamp,
+	enum tern_err *err_r, const char **error_r)
 {
 	char path[MAILDIR_PATH_MAX];
 	struct scan_entry **fresh = NULL;
@@ -647,7 +699,17 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		*err_r = TERN_ERR_TEMP;
 		return -1;
 	}
-	return sync_modseq(mb, ul, info, ms, err_r, error_r);
+	if (sync_modseq(mb, ul, info, ms, err_r, error_r) < 0)
+		return -1;
+	/* still under the lock: what we read or wrote is what is there */
+	stamp_pin(mb, stamp, MAILDIR_STAMP_UIDLIST);
+	stamp_pin(mb, stamp, MAILDIR_STAMP_MODSEQ);
+	/* A change in the same clock tick keeps a fresh mtime. Any later
+	 * change sets mtime and ctime to the time then, so an old mtime
+	 * moves; ctime (which utimes() cannot set back) needs only to be
+	 * equal. */
+	stamp_check_age(stamp);
+	return 0;
 }
 
 /* The view from the records (all with files) and the scan, whose arena
@@ -715,7 +777,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	int ret;
 
 	stamp_take(mb->path, &stamp);
-	if (mb->stamp.trusted && stamp_equal(&mb->stamp, &stamp) &&
+	if (mb->stamp.trusted && stamp.trusted &&
+	    stamp_equal(&mb->stamp, &stamp) &&
 	    ((flags & MAILDIR_SYNC_MOVE_NEW) == 0 || !any_in_new(mb)))
 		return 0;	/* nothing it reads has changed */
 	if (maildir_path(path, sizeof(path), "%s/" UIDLIST_FILE_NAME,
@@ -731,7 +794,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	modseq_init(&ms);
 	memset(&sc, 0, sizeof(sc));
 	sc.arena = arena_new(0);
-	ret = sync_locked(mb, flags, &ul, &sc, &info, &ms, err_r, error_r);
+	ret = sync_locked(mb, flags, &ul, &sc, &info, &ms, &stamp, err_r,
+	    error_r);
 	if (dotlock_free(&lock) < 0 && ret == 0) {
 		/* Someone broke our lock as stale: what we wrote may have
 		 * raced with him. Report it; the next sync repairs. */
@@ -740,7 +804,7 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	}
 	if (ret == 0) {
 		build_view(mb, &ul, &sc, info, &ms);
-		/* a file we wrote or moved no longer matches it, so the
+		/* a message we moved to cur/ no longer matches it, so the
 		 * next sync is a full one */
 		mb->stamp = stamp;
 	}
@@ -775,6 +839,8 @@ maildir_mailbox_open(const char *path, enum maildir_sync_flags flags,
 	mb->arena = arena_new(0);
 	keywords_init(&mb->keywords);
 	modseq_init(&mb->modseq);
+	for (size_t i = 0; i < MAILDIR_STAMP_COUNT; i++)
+		mb->pin_fd[i] = -1;
 	mb->lock_set.timeout_secs = MAILDIR_MAILBOX_LOCK_TIMEOUT_SECS;
 	mb->lock_set.stale_secs = DOTLOCK_STALE_SECS_DEFAULT;
 	if (maildir_mailbox_sync(mb, flags, err_r, error_r) < 0) {
@@ -793,6 +859,10 @@ maildir_mailbox_free(struct maildir_mailbox **mbp)
 	if (mbp == NULL || *mbp == NULL)
 		return;
 	mb = *mbp;
+	for (size_t i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		if (mb->pin_fd[i] >= 0)
+			(void)close(mb->pin_fd[i]);
+	}
 	keywords_clear(&mb->keywords);
 	modseq_clear(&mb->modseq);
 	arena_free(&mb->arena);

@@ -20,7 +20,11 @@
  * dovecot-uidlist, dovecot-keywords and tern-modseq have the same inode,
  * size, mtime and ctime as at the last full sync, and every mtime was
  * then at least MAILDIR_STAMP_SAFE_SECS old (a change later in the same
- * clock tick would not move a fresh mtime; Dovecot's rule). Sizes
+ * clock tick would not move a fresh mtime; Dovecot's rule). The uidlist
+ * and tern-modseq, written only under the lock and replaced by rename,
+ * are stamped under the lock and held open, so that their inode cannot
+ * be reused: a change shows as another inode or size however recent
+ * (Dovecot keeps its uidlist open for the same reason). Sizes
  * of messages whose names lack S= and W= are counted once and kept in
  * the uidlist record (Dovecot's "S<size> W<vsize>" extension fields).
  */
@@ -74,6 +78,7 @@ enum maildir_stamp_file {
 
 struct maildir_stamp_entry {
 	bool exists;
+	bool pinned;	/* held open by the mailbox: its age does not matter */
 	dev_t dev;
 	ino_t ino;
 	off_t size;
@@ -82,6 +87,7 @@ struct maildir_stamp_entry {
 
 struct maildir_stamp {
 	bool trusted;	/* every time old enough (see above) */
+	struct timespec taken;	/* the clock before the first stat */
 	struct maildir_stamp_entry e[MAILDIR_STAMP_COUNT];
 };
 
@@ -102,6 +108,7 @@ struct maildir_mailbox {
 	 * change, an expunge); equal: the view is the same. */
 	uint64_t generation;
 	struct maildir_stamp stamp;	/* of the last full sync */
+	int pin_fd[MAILDIR_STAMP_COUNT];	/* -1, or the pinned file */
 };
 
 /*

@@ -336,6 +336,29 @@ START_TEST(test_sync_skip)
 	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
 	ck_assert_uint_gt(mb->modseq.highest, gen);
 
+	/* the uidlist and tern-modseq are held open, so their age does
+	 * not matter; a replacement (another inode) of the same size
+	 * made in the same tick shows */
+	backdate("new");
+	backdate("cur");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert(mb->stamp.trusted);
+	{
+		struct uidlist ul;
+		char path[4200], tmp[4200];
+
+		snprintf(path, sizeof(path), "%s/dovecot-uidlist", box);
+		snprintf(tmp, sizeof(tmp), "%s/uidlist.tmp", box);
+		uidlist_init(&ul);
+		ck_assert_int_eq(uidlist_read(path, &ul, &error), 0);
+		memcpy(ul.guid, "00000000000000000000000000000000", 32);
+		ck_assert_int_eq(uidlist_write(tmp, &ul, &error), 0);
+		ck_assert_int_eq(rename(tmp, path), 0);
+		uidlist_clear(&ul);
+	}
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_str_eq(mb->guid, "00000000000000000000000000000000");
+
 	/* a keyword added by another process shows */
 	backdate_all();
 	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
