@@ -135,6 +135,9 @@ mailbox_view_open(const char *path, const char *name, bool readonly,
 	v->name = xstrdup(name);
 	v->path = xstrdup(path);
 	v->readonly = readonly;
+	/* the whole list at once: no regrowing (and copying) */
+	v->cap = v->mb->count + 64;
+	v->msgs = xreallocarray(NULL, v->cap, sizeof(*v->msgs));
 	merge(v);
 	v->announced_exists = v->count;
 	v->announced_recent = mailbox_view_recent(v);
@@ -351,9 +354,16 @@ mailbox_view_seq(const struct mailbox_view *v, uint32_t uid)
 const struct maildir_mail *
 mailbox_view_mail(const struct mailbox_view *v, uint32_t seq)
 {
+	const struct maildir_mailbox *mb = v->mb;
+	uint32_t uid;
+
 	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged)
 		return NULL;
-	return maildir_mailbox_find(v->mb, v->msgs[seq - 1].uid);
+	uid = v->msgs[seq - 1].uid;
+	/* without ghosts the two lists line up: no search (FETCH 1:*) */
+	if (seq <= mb->count && mb->mails[seq - 1].uid == uid)
+		return &mb->mails[seq - 1];
+	return maildir_mailbox_find(mb, uid);
 }
 
 uint32_t

@@ -629,6 +629,9 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		str_lower(ul->guid);	/* Dovecot writes lower-case hex */
 		changed = true;
 	}
+	/* about one file a record: no regrowing (and copying) */
+	sc->cap = ul->count + 256;
+	sc->e = xreallocarray(NULL, sc->cap, sizeof(*sc->e));
 	if (scan_folder(sc, mb->path) < 0)
 		return fail(err_r, error_r, TERN_ERR_TEMP, "scan", mb->path,
 		    errno);
