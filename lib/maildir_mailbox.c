@@ -52,13 +52,6 @@ struct scan {
 	struct arena *arena;	/* names; becomes the view's arena */
 };
 
-/* What a sync learnt about one uidlist record. */
-struct rec_info {
-	uint32_t entry;		/* scan entry, or SCAN_NONE */
-	const char *flags;	/* sorted letters */
-	uint64_t size, vsize;
-};
-
 static char mailbox_error[MAILDIR_PATH_MAX + 128];
 
 static int
@@ -468,7 +461,7 @@ count_sizes(const char *path, uint64_t *size_r, uint64_t *vsize_r)
  */
 static void
 rec_sizes(const char *folder, struct uidlist *ul, struct uidlist_rec *r,
-	const struct scan_entry *e, struct rec_info *ri, bool *added_r)
+	const struct scan_entry *e, struct maildir_mail *ri, bool *added_r)
 {
 	char path[MAILDIR_PATH_MAX];
 	bool have_s, have_w;
@@ -527,11 +520,10 @@ name_flags(struct arena *a, const char *name)
 
 /* the sync */
 
-/* Match records to scanned files (info[i].entry); true if every record
- * was found. */
+/* Match records to scanned files (entry[i]); true if every record was
+ * found. */
 static bool
-match_records(const struct uidlist *ul, struct scan *sc,
-	struct rec_info *info)
+match_records(const struct uidlist *ul, struct scan *sc, uint32_t *entry)
 {
 	bool all = true;
 	size_t i;
@@ -541,7 +533,7 @@ match_records(const struct uidlist *ul, struct scan *sc,
 	for (i = 0; i < ul->count; i++) {
 		uint32_t e = scan_find(sc, ul->recs[i].filename);
 
-		info[i].entry = e;
+		entry[i] = e;
 		if (e != SCAN_NONE)
 			sc->e[e].matched = true;
 		else
@@ -550,17 +542,17 @@ match_records(const struct uidlist *ul, struct scan *sc,
 	return all;
 }
 
-/* Drop the records whose file is gone, from ul and info alike. */
+/* Drop the records whose file is gone, from ul and entry alike. */
 static void
-drop_vanished(struct uidlist *ul, struct rec_info *info)
+drop_vanished(struct uidlist *ul, uint32_t *entry)
 {
 	bool *keep = xcalloc(ul->count > 0 ? ul->count : 1, sizeof(*keep));
 	size_t i, j = 0;
 
 	for (i = 0; i < ul->count; i++) {
-		keep[i] = info[i].entry != SCAN_NONE;
+		keep[i] = entry[i] != SCAN_NONE;
 		if (keep[i])
-			info[j++] = info[i];
+			entry[j++] = entry[i];
 	}
 	uidlist_filter(ul, keep);
 	free(keep);
@@ -570,7 +562,7 @@ drop_vanished(struct uidlist *ul, struct rec_info *info)
  * files now: exactly the messages build_view() will show). */
 static int
 sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
-	const struct rec_info *info, struct modseq_state *ms,
+	const struct maildir_mail *mails, struct modseq_state *ms,
 	enum tern_err *err_r, const char **error_r)
 {
 	char path[MAILDIR_PATH_MAX];
@@ -587,7 +579,7 @@ sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
 	cur = xcalloc(ul->count > 0 ? ul->count : 1, sizeof(*cur));
 	for (i = 0; i < ul->count; i++) {
 		cur[i].uid = ul->recs[i].uid;
-		cur[i].flags = info[i].flags;
+		cur[i].flags = mails[i].flags;
 	}
 	/* a lost file must not make HIGHESTMODSEQ go back for us */
 	if (modseq_update(ms, ul->uid_validity, cur, ul->count,
@@ -603,13 +595,15 @@ sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
 /* The part of a sync done under the lock. */
 static int
 sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
-	struct uidlist *ul, struct scan *sc, struct rec_info **info_r,
+	struct uidlist *ul, struct scan *sc, uint32_t **entry_r,
+	struct maildir_mail **mails_r,
 	struct modseq_state *ms, struct maildir_stamp *stamp,
 	enum tern_err *err_r, const char **error_r)
 {
 	char path[MAILDIR_PATH_MAX];
 	struct scan_entry **fresh = NULL;
-	struct rec_info *info;
+	struct maildir_mail *mails;
+	uint32_t *entry;
 	size_t i, n_fresh = 0;
 	bool changed = false;
 	uint32_t uid;
@@ -636,16 +630,16 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		return fail(err_r, error_r, TERN_ERR_TEMP, "scan", mb->path,
 		    errno);
 	/* room for the records and every scanned file as a new one */
-	info = xcalloc(ul->count + sc->count + 1, sizeof(*info));
-	*info_r = info;
+	entry = xcalloc(ul->count + sc->count + 1, sizeof(*entry));
+	*entry_r = entry;
 	/* A flag rename racing with readdir can hide a file once: look
 	 * again before calling a record expunged. */
-	if (!match_records(ul, sc, info)) {
+	if (!match_records(ul, sc, entry)) {
 		if (scan_folder(sc, mb->path) < 0)
 			return fail(err_r, error_r, TERN_ERR_TEMP, "scan",
 			    mb->path, errno);
-		if (!match_records(ul, sc, info)) {
-			drop_vanished(ul, info);
+		if (!match_records(ul, sc, entry)) {
+			drop_vanished(ul, entry);
 			changed = true;
 		}
 	}
@@ -664,7 +658,7 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 			*error_r = "maildir: UIDs exhausted";
 			return -1;
 		}
-		info[ul->count - 1].entry = (uint32_t)(fresh[i] - sc->e);
+		entry[ul->count - 1] = (uint32_t)(fresh[i] - sc->e);
 		changed = true;
 	}
 	free(fresh);
@@ -676,17 +670,25 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 				    "move to cur", sc->e[i].name, errno);
 		}
 	}
+	/* the view's records, but for the modseqs (build_view()) */
+	mails = xcalloc(ul->count > 0 ? ul->count : 1, sizeof(*mails));
+	*mails_r = mails;
 	for (i = 0; i < ul->count; i++) {
-		const struct scan_entry *e = &sc->e[info[i].entry];
+		const struct scan_entry *e = &sc->e[entry[i]];
+		struct maildir_mail *m = &mails[i];
 
-		info[i].flags = name_flags(sc->arena, e->name);
-		rec_sizes(mb->path, ul, &ul->recs[i], e, &info[i], &changed);
+		m->uid = ul->recs[i].uid;
+		m->basename = e->name;
+		m->in_new = e->in_new;
+		m->flags = name_flags(sc->arena, e->name);
+		m->keywords = keywords_mask_from_flags(m->flags);
+		rec_sizes(mb->path, ul, &ul->recs[i], e, m, &changed);
 	}
 	if (changed) {
 		/* Like Dovecot, a rewrite records the latest file names;
 		 * flag changes alone do not cause one. */
 		for (i = 0; i < ul->count; i++) {
-			const struct scan_entry *e = &sc->e[info[i].entry];
+			const struct scan_entry *e = &sc->e[entry[i]];
 
 			if (strcmp(e->name, ul->recs[i].filename) != 0)
 				ul->recs[i].filename = e->name;
@@ -702,7 +704,7 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 		*err_r = TERN_ERR_TEMP;
 		return -1;
 	}
-	if (sync_modseq(mb, ul, info, ms, err_r, error_r) < 0)
+	if (sync_modseq(mb, ul, mails, ms, err_r, error_r) < 0)
 		return -1;
 	/* still under the lock: what we read or wrote is what is there */
 	stamp_pin(mb, stamp, MAILDIR_STAMP_UIDLIST);
@@ -715,31 +717,21 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	return 0;
 }
 
-/* The view from the records (all with files) and the scan, whose arena
- * it takes over. */
+/* The view: mails (from sync_locked(), taken over) with the modseqs;
+ * its strings are in the scan's arena, which it takes over too. */
 static void
 build_view(struct maildir_mailbox *mb, const struct uidlist *ul,
-	struct scan *sc, const struct rec_info *info, struct modseq_state *ms)
+	struct scan *sc, struct maildir_mail *mails, struct modseq_state *ms)
 {
 	size_t i;
 
 	free(mb->mails);
-	mb->mails = xcalloc(ul->count > 0 ? ul->count : 1, sizeof(*mb->mails));
+	mb->mails = mails;
 	mb->count = ul->count;
 	assert(ms->count == ul->count);
 	for (i = 0; i < ul->count; i++) {
-		const struct scan_entry *e = &sc->e[info[i].entry];
-		struct maildir_mail *m = &mb->mails[i];
-
-		m->uid = ul->recs[i].uid;
-		m->basename = e->name;
-		m->in_new = e->in_new;
-		m->flags = info[i].flags;
-		m->keywords = keywords_mask_from_flags(m->flags);
-		m->size = info[i].size;
-		m->vsize = info[i].vsize;
-		m->modseq = ms->recs[i].modseq;
-		assert(ms->recs[i].uid == m->uid);
+		mails[i].modseq = ms->recs[i].modseq;
+		assert(ms->recs[i].uid == mails[i].uid);
 	}
 	arena_free(&mb->arena);
 	mb->arena = sc->arena;
@@ -747,6 +739,14 @@ build_view(struct maildir_mailbox *mb, const struct uidlist *ul,
 	modseq_clear(&mb->modseq);
 	mb->modseq = *ms;
 	modseq_init(ms);
+	/* each mail has its modseq now: the records (and the text they
+	 * point into) are not kept: 0.5 MB less for 10,000 messages */
+	free(mb->modseq.recs);
+	free(mb->modseq.text);
+	arena_free(&mb->modseq.arena);
+	mb->modseq.recs = NULL;
+	mb->modseq.text = NULL;
+	mb->modseq.count = mb->modseq.cap = 0;
 	mb->uid_validity = ul->uid_validity;
 	mb->next_uid = ul->next_uid;
 	memcpy(mb->guid, ul->guid, sizeof(mb->guid));
@@ -772,7 +772,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 {
 	char path[MAILDIR_PATH_MAX];
 	struct maildir_stamp stamp;
-	struct rec_info *info = NULL;
+	struct maildir_mail *mails = NULL;
+	uint32_t *entry = NULL;
 	struct dotlock *lock;
 	struct modseq_state ms;
 	struct uidlist ul;
@@ -797,8 +798,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	modseq_init(&ms);
 	memset(&sc, 0, sizeof(sc));
 	sc.arena = arena_new(0);
-	ret = sync_locked(mb, flags, &ul, &sc, &info, &ms, &stamp, err_r,
-	    error_r);
+	ret = sync_locked(mb, flags, &ul, &sc, &entry, &mails, &ms, &stamp,
+	    err_r, error_r);
 	if (dotlock_free(&lock) < 0 && ret == 0) {
 		/* Someone broke our lock as stale: what we wrote may have
 		 * raced with him. Report it; the next sync repairs. */
@@ -806,7 +807,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 		    ESTALE);
 	}
 	if (ret == 0) {
-		build_view(mb, &ul, &sc, info, &ms);
+		build_view(mb, &ul, &sc, mails, &ms);
+		mails = NULL;
 		/* a message we moved to cur/ no longer matches it, so the
 		 * next sync is a full one */
 		mb->stamp = stamp;
@@ -816,7 +818,8 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	arena_free(&sc.arena);
 	free(sc.e);
 	free(sc.heads);
-	free(info);
+	free(entry);
+	free(mails);
 	return ret;
 }
 

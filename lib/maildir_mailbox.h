@@ -99,8 +99,9 @@ struct maildir_mailbox {
 	struct maildir_mail *mails;	/* ascending uid */
 	size_t count;
 	struct keywords keywords;
-	/* HIGHESTMODSEQ, the expunge log and each UID's modseq as of the
-	 * last sync (modseq.highest is never 0 after one) */
+	/* HIGHESTMODSEQ and the expunge log as of the last sync
+	 * (modseq.highest is never 0 after one); no records: each UID's
+	 * modseq is in mails[] */
 	struct modseq_state modseq;
 	struct dotlock_settings lock_set;
 	struct arena *arena;		/* mails' strings; new per sync */
