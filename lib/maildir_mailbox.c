@@ -21,6 +21,8 @@
 
 #include "arena.h"
 #include "maildir.h"
+#include "fileio.h"
+#include "maildir_index.h"
 #include "maildir_mailbox.h"
 #include "maildir_recent.h"
 #include "str.h"
@@ -51,6 +53,7 @@ struct scan {
 	uint32_t *heads;	/* n_heads (a power of 2) chain heads */
 	size_t n_heads;
 	struct arena *arena;	/* names; becomes the view's arena */
+	size_t moved;		/* files moved new/ -> cur/ */
 };
 
 static char mailbox_error[MAILDIR_PATH_MAX + 128];
@@ -171,6 +174,23 @@ stamp_check_age(struct maildir_stamp *s)
 		    time_recent(&s->e[i].mtime, &s->taken))
 			s->trusted = false;
 	}
+}
+
+/* For the index: every mtime, pinned or not, old enough when taken (a
+ * later process does not hold the files open, so an inode may be
+ * reused; a replacement made later has a later mtime). */
+static bool
+stamp_aged(const struct maildir_stamp *s)
+{
+	size_t i;
+
+	if (!s->trusted)
+		return false;
+	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		if (s->e[i].exists && time_recent(&s->e[i].mtime, &s->taken))
+			return false;
+	}
+	return true;
 }
 
 static bool
@@ -398,6 +418,7 @@ move_to_cur(const char *folder, struct scan *sc, struct scan_entry *e)
 		return errno == ENOENT ? 0 : -1;
 	e->name = arena_printf(sc->arena, "%s%s", e->name, info);
 	e->in_new = false;
+	sc->moved++;
 	return 0;
 }
 
@@ -801,6 +822,90 @@ any_in_new(const struct maildir_mailbox *mb)
 	return false;
 }
 
+/* The first sync of a process: the view from tern-index, when the
+ * stamps it records are the current ones and \Recent needs no claim
+ * stored. 0, or -1: do a full sync (stamp may then have its uidlist and
+ * tern-modseq entries pinned, as the full sync does again). */
+static int
+sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
+	struct maildir_stamp *stamp)
+{
+	char path[MAILDIR_PATH_MAX];
+	struct maildir_index idx;
+	struct arena *a;
+	const char *error;
+	uint32_t v = 0, first = 0, first_in_new;
+	bool stored = false;
+	size_t i, len;
+	char *data;
+
+	if (!stamp->trusted)
+		return -1;
+	a = arena_new(0);
+	if (maildir_index_read(mb->path, a, &idx, &error) < 0) {
+		arena_free(&a);
+		return -1;
+	}
+	/* hold the uidlist and tern-modseq open as a full sync does, and
+	 * compare the versions held */
+	stamp_pin(mb, stamp, MAILDIR_STAMP_UIDLIST);
+	stamp_pin(mb, stamp, MAILDIR_STAMP_MODSEQ);
+	stamp_check_age(stamp);
+	if (!stamp->trusted || !stamp_equal(&idx.stamp, stamp))
+		goto miss;
+	first_in_new = idx.next_uid;
+	for (i = 0; i < idx.count; i++) {
+		if (idx.mails[i].in_new) {
+			first_in_new = idx.mails[i].uid;	/* the lowest */
+			break;
+		}
+	}
+	if ((flags & MAILDIR_SYNC_MOVE_NEW) != 0 &&
+	    first_in_new != idx.next_uid)
+		goto miss;
+	/* \Recent as maildir_recent_sync() decides; its file is replaced
+	 * by rename, so it reads whole without the lock */
+	if (maildir_path(path, sizeof(path), "%s/" MAILDIR_RECENT_FILE_NAME,
+	    mb->path) == 0 && read_file_max(path, MAILDIR_RECENT_FILE_MAX,
+	    &data, &len) == 0) {
+		stored = maildir_recent_parse(span_make(data, len), &v,
+		    &first) == 0 && v == idx.uid_validity;
+		free(data);
+	}
+	if (!stored)
+		first = first_in_new;
+	if (first > idx.next_uid)
+		first = idx.next_uid;
+	if ((flags & MAILDIR_SYNC_CLAIM_RECENT) != 0 &&
+	    (!stored || first != idx.next_uid))
+		goto miss;	/* the claim stores next_uid: under the lock */
+
+	free(mb->mails);
+	mb->mails = idx.mails;
+	mb->count = idx.count;
+	arena_free(&mb->arena);
+	mb->arena = a;
+	keywords_clear(&mb->keywords);
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		if (idx.keywords[i] != NULL)
+			mb->keywords.names[i] = xstrdup(idx.keywords[i]);
+	}
+	modseq_clear(&mb->modseq);
+	mb->modseq = idx.modseq;	/* takes the expunge log over */
+	mb->uid_validity = idx.uid_validity;
+	mb->next_uid = idx.next_uid;
+	memcpy(mb->guid, idx.guid, sizeof(mb->guid));
+	mb->first_recent_uid = first;
+	mb->generation++;
+	mb->stamp = *stamp;
+	mb->from_index = true;
+	return 0;
+miss:
+	maildir_index_clear(&idx);
+	arena_free(&a);
+	return -1;
+}
+
 int
 maildir_mailbox_sync(struct maildir_mailbox *mb,
 	enum maildir_sync_flags flags, enum tern_err *err_r,
@@ -821,6 +926,9 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	    stamp_equal(&mb->stamp, &stamp) &&
 	    ((flags & MAILDIR_SYNC_MOVE_NEW) == 0 || !any_in_new(mb)))
 		return 0;	/* nothing it reads has changed */
+	mb->from_index = false;
+	if (mb->generation == 0 && sync_from_index(mb, flags, &stamp) == 0)
+		return 0;
 	if (maildir_path(path, sizeof(path), "%s/" UIDLIST_FILE_NAME,
 	    mb->path) < 0)
 		return fail(err_r, error_r, TERN_ERR_TEMP, "path", mb->path,
@@ -836,15 +944,25 @@ maildir_mailbox_sync(struct maildir_mailbox *mb,
 	sc.arena = arena_new(0);
 	ret = sync_locked(mb, flags, &ul, &sc, &entry, &mails, &ms, &stamp,
 	    err_r, error_r);
+	if (ret == 0) {
+		const char *index_error;
+
+		build_view(mb, &ul, &sc, mails, &ms);
+		mails = NULL;
+		/* a cache: a failed write only costs the next process a
+		 * full sync; a move to cur/ makes new/ and cur/ differ
+		 * from the stamp, so the index would never match */
+		if (stamp_aged(&stamp) && sc.moved == 0)
+			(void)maildir_index_write(mb, &stamp, &index_error);
+	}
 	if (dotlock_free(&lock) < 0 && ret == 0) {
 		/* Someone broke our lock as stale: what we wrote may have
 		 * raced with him. Report it; the next sync repairs. */
+		maildir_index_remove(mb->path);
 		ret = fail(err_r, error_r, TERN_ERR_TEMP, "lock lost", path,
 		    ESTALE);
 	}
 	if (ret == 0) {
-		build_view(mb, &ul, &sc, mails, &ms);
-		mails = NULL;
 		/* a message we moved to cur/ no longer matches it, so the
 		 * next sync is a full one */
 		mb->stamp = stamp;

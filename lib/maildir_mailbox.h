@@ -24,7 +24,15 @@
  * and tern-modseq, written only under the lock and replaced by rename,
  * are stamped under the lock and held open, so that their inode cannot
  * be reused: a change shows as another inode or size however recent
- * (Dovecot keeps its uidlist open for the same reason). Sizes
+ * (Dovecot keeps its uidlist open for the same reason).
+ *
+ * The first sync of a process loads the view from "tern-index"
+ * (lib/maildir_index) instead when the stamps are those the index
+ * records: written under the lock after a full sync whose stamp was
+ * trusted and whose every mtime, the held-open files' too (another
+ * process may reuse their inode), was old enough. \Recent comes from
+ * tern-recent as in a full sync; when a claim would have to store a
+ * new first UID the full sync runs instead. Sizes
  * of messages whose names lack S= and W= are counted once and kept in
  * the uidlist record (Dovecot's "S<size> W<vsize>" extension fields).
  */
@@ -116,6 +124,7 @@ struct maildir_mailbox {
 	uint64_t generation;
 	struct maildir_stamp stamp;	/* of the last full sync */
 	int pin_fd[MAILDIR_STAMP_COUNT];	/* -1, or the pinned file */
+	bool from_index;	/* the last sync loaded tern-index */
 };
 
 /*

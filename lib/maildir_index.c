@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * maildir_index: the persistent view of a Maildir folder (see
+ * maildir_index.h). The parser trusts nothing: every count is checked
+ * against the size, every offset against the string table, and the
+ * whole against a checksum, so that a torn or foreign file is only ever
+ * ignored. All multi-byte fields are read with memcpy (no alignment).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "maildir.h"
+#include "maildir_index.h"
+#include "xmalloc.h"
+#include "tern.h"
+
+#define INDEX_MAGIC 0x58444e49u		/* "INDX" little-endian */
+#define INDEX_NONE UINT32_MAX		/* no keyword */
+
+struct index_stamp {
+	uint32_t exists;
+	uint32_t pad;
+	uint64_t dev, ino, size;
+	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+};
+
+struct index_header {
+	uint32_t magic;
+	uint32_t version;
+	uint64_t file_size;
+	uint32_t uid_validity;
+	uint32_t next_uid;
+	char guid[32];
+	uint32_t modseq_uid_validity;
+	uint32_t count;
+	uint64_t highest;
+	uint64_t floor;
+	uint32_t n_expunged;
+	uint32_t strings_len;
+	uint32_t keywords[KEYWORDS_MAX];
+	struct index_stamp stamp[MAILDIR_STAMP_COUNT];
+};
+
+struct index_rec {
+	uint32_t uid;
+	uint32_t keywords;
+	uint64_t size;
+	uint64_t vsize;
+	uint64_t modseq;
+	uint32_t name_off;
+	uint32_t name_len;
+	uint32_t flags_off;
+	uint16_t flags_len;
+	uint8_t in_new;
+	uint8_t pad;
+};
+
+struct index_expunged {
+	uint32_t uid;
+	uint32_t pad;
+	uint64_t modseq;
+};
+
+static char index_error[MAILDIR_PATH_MAX + 128];
+
+/* A word-at-a-time hash: catches torn and damaged files, not forgery
+ * (whoever can write the folder can write the messages). */
+uint64_t
+maildir_index_checksum(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p + i, len - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+/* parsing */
+
+/* A NUL-terminated string of len bytes at off in the table, without an
+ * inner NUL. */
+static const char *
+table_str(const char *table, uint32_t table_len, uint32_t off, uint32_t len)
+{
+	if (off >= table_len || len >= table_len - off ||
+	    table[off + len] != '\0' || memchr(table + off, '\0', len) != NULL)
+		return NULL;
+	return table + off;
+}
+
+static bool
+name_ok(const char *name)
+{
+	if (name[0] == '\0' || name[0] == '.')
+		return false;
+	for (; *name != '\0'; name++) {
+		if ((unsigned char)*name < 0x20 || *name == 0x7f || *name == '/')
+			return false;
+	}
+	return true;
+}
+
+/* Maildir flag letters only (keywords are 'a'..'z'). */
+static bool
+flags_ok(const char *flags)
+{
+	for (; *flags != '\0'; flags++) {
+		if (!((*flags >= 'A' && *flags <= 'Z') ||
+		    (*flags >= 'a' && *flags <= 'z')))
+			return false;
+	}
+	return true;
+}
+
+static int
+parse_fail(const char **error_r, const char *what)
+{
+	*error_r = what;
+	return -1;
+}
+
+int
+maildir_index_parse(struct span data, struct arena *a,
+	struct maildir_index *idx_r, const char **error_r)
+{
+	const unsigned char *p = (const unsigned char *)data.p;
+	struct index_header h;
+	uint64_t sum, need, max_modseq = 0;
+	const char *table;
+	size_t off, i;
+
+	memset(idx_r, 0, sizeof(*idx_r));
+	modseq_init(&idx_r->modseq);
+	if (data.len < sizeof(h) + sizeof(sum))
+		return parse_fail(error_r, "index: too short");
+	memcpy(&h, p, sizeof(h));
+	if (h.magic != INDEX_MAGIC)
+		return parse_fail(error_r, "index: bad magic");
+	if (h.version != MAILDIR_INDEX_VERSION)
+		return parse_fail(error_r, "index: other version");
+	if (h.file_size != data.len)
+		return parse_fail(error_r, "index: size mismatch");
+	need = (uint64_t)sizeof(h) + (uint64_t)h.count * sizeof(struct index_rec) +
+	    (uint64_t)h.n_expunged * sizeof(struct index_expunged) +
+	    h.strings_len + sizeof(sum);
+	if (need != data.len)
+		return parse_fail(error_r, "index: counts do not fit the size");
+	memcpy(&sum, p + data.len - sizeof(sum), sizeof(sum));
+	if (sum != maildir_index_checksum(p, data.len - sizeof(sum)))
+		return parse_fail(error_r, "index: bad checksum");
+	if (h.uid_validity == 0 || h.next_uid == 0 || h.highest == 0 ||
+	    h.highest > MODSEQ_VALUE_MAX || h.floor > h.highest)
+		return parse_fail(error_r, "index: bad header");
+	if (h.n_expunged > MODSEQ_EXPUNGED_MAX)
+		return parse_fail(error_r, "index: expunge log too long");
+	for (i = 0; i < sizeof(h.guid); i++) {
+		if (h.guid[i] < 0x21 || h.guid[i] > 0x7e)
+			return parse_fail(error_r, "index: bad guid");
+	}
+	off = sizeof(h) + (size_t)h.count * sizeof(struct index_rec) +
+	    (size_t)h.n_expunged * sizeof(struct index_expunged);
+	if (h.strings_len > 0 && p[off + h.strings_len - 1] != '\0')
+		return parse_fail(error_r, "index: string table not ended");
+	table = arena_alloc(a, h.strings_len + 1);
+	memcpy((char *)table, p + off, h.strings_len);
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		uint32_t ko = h.keywords[i];
+		const char *kw;
+
+		if (ko == INDEX_NONE)
+			continue;
+		if (ko >= h.strings_len)
+			return parse_fail(error_r, "index: bad keyword");
+		/* the table ends with a NUL (checked above) */
+		kw = table_str(table, h.strings_len, ko,
+		    (uint32_t)strnlen(table + ko, h.strings_len - ko));
+		if (kw == NULL || !keywords_name_valid(kw))
+			return parse_fail(error_r, "index: bad keyword");
+		idx_r->keywords[i] = kw;
+	}
+	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		struct maildir_stamp_entry *e = &idx_r->stamp.e[i];
+		const struct index_stamp *s = &h.stamp[i];
+
+		if (s->exists > 1)
+			return parse_fail(error_r, "index: bad stamp");
+		e->exists = s->exists != 0;
+		e->dev = (dev_t)s->dev;
+		e->ino = (ino_t)s->ino;
+		e->size = (off_t)s->size;
+		e->mtime.tv_sec = (time_t)s->mtime_sec;
+		e->mtime.tv_nsec = (long)s->mtime_nsec;
+		e->ctime.tv_sec = (time_t)s->ctime_sec;
+		e->ctime.tv_nsec = (long)s->ctime_nsec;
+	}
+	idx_r->stamp.trusted = true;
+	idx_r->mails = xcalloc(h.count > 0 ? h.count : 1,
+	    sizeof(*idx_r->mails));
+	idx_r->count = h.count;
+	off = sizeof(h);
+	for (i = 0; i < h.count; i++, off += sizeof(struct index_rec)) {
+		struct maildir_mail *m = &idx_r->mails[i];
+		struct index_rec r;
+
+		memcpy(&r, p + off, sizeof(r));
+		if (r.uid == 0 || r.uid >= h.next_uid ||
+		    (i > 0 && r.uid <= idx_r->mails[i - 1].uid) ||
+		    r.in_new > 1 || r.modseq == 0 || r.modseq > h.highest ||
+		    r.flags_len >= MAILDIR_FLAGS_MAX ||
+		    r.name_len > MAILDIR_NAME_MAX)
+			goto bad_rec;
+		m->uid = r.uid;
+		m->keywords = r.keywords;
+		m->size = r.size;
+		m->vsize = r.vsize;
+		m->modseq = r.modseq;
+		m->in_new = r.in_new != 0;
+		m->basename = (char *)table_str(table, h.strings_len,
+		    r.name_off, r.name_len);
+		m->flags = table_str(table, h.strings_len, r.flags_off,
+		    r.flags_len);
+		if (m->basename == NULL || m->flags == NULL ||
+		    !name_ok(m->basename) || !flags_ok(m->flags))
+			goto bad_rec;
+		if (r.modseq > max_modseq)
+			max_modseq = r.modseq;
+	}
+	idx_r->modseq.expunged = xcalloc(h.n_expunged > 0 ? h.n_expunged : 1,
+	    sizeof(*idx_r->modseq.expunged));
+	idx_r->modseq.n_expunged = idx_r->modseq.cap_expunged = h.n_expunged;
+	for (i = 0; i < h.n_expunged; i++) {
+		struct index_expunged x;
+
+		memcpy(&x, p + off, sizeof(x));
+		off += sizeof(x);
+		if (x.uid == 0 || x.uid >= h.next_uid || x.modseq > h.highest) {
+			maildir_index_clear(idx_r);
+			return parse_fail(error_r, "index: bad expunge entry");
+		}
+		idx_r->modseq.expunged[i].uid = x.uid;
+		idx_r->modseq.expunged[i].modseq = x.modseq;
+	}
+	idx_r->uid_validity = h.uid_validity;
+	idx_r->next_uid = h.next_uid;
+	memcpy(idx_r->guid, h.guid, sizeof(h.guid));
+	idx_r->guid[sizeof(h.guid)] = '\0';
+	idx_r->modseq.uid_validity = h.modseq_uid_validity;
+	idx_r->modseq.highest = h.highest;
+	idx_r->modseq.floor = h.floor;
+	return 0;
+bad_rec:
+	maildir_index_clear(idx_r);
+	return parse_fail(error_r, "index: bad record");
+}
+
+void
+maildir_index_clear(struct maildir_index *idx)
+{
+	free(idx->mails);
+	idx->mails = NULL;
+	idx->count = 0;
+	free(idx->modseq.expunged);
+	idx->modseq.expunged = NULL;
+	idx->modseq.n_expunged = idx->modseq.cap_expunged = 0;
+}
+
+/* formatting */
+
+/* Add s (len bytes) to the table; its offset. */
+static uint32_t
+table_add(struct buf *t, const char *s, size_t len)
+{
+	uint32_t off = (uint32_t)t->len;
+
+	if (buf_append(t, s, len) < 0 || buf_putc(t, '\0') < 0)
+		tern_panic("index: string table full");
+	return off;
+}
+
+void
+maildir_index_format(const struct maildir_mailbox *mb,
+	const struct maildir_stamp *stamp, struct buf *out)
+{
+	const struct modseq_state *ms = &mb->modseq;
+	struct index_header h;
+	struct buf table;
+	uint64_t sum;
+	size_t i;
+
+	buf_reset(out);
+	buf_init(&table, 0);
+	memset(&h, 0, sizeof(h));
+	h.magic = INDEX_MAGIC;
+	h.version = MAILDIR_INDEX_VERSION;
+	h.uid_validity = mb->uid_validity;
+	h.next_uid = mb->next_uid;
+	memcpy(h.guid, mb->guid, sizeof(h.guid));
+	h.modseq_uid_validity = ms->uid_validity;
+	h.count = (uint32_t)mb->count;
+	h.highest = ms->highest;
+	h.floor = ms->floor;
+	h.n_expunged = (uint32_t)ms->n_expunged;
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		const char *kw = mb->keywords.names[i];
+
+		h.keywords[i] = kw == NULL ? INDEX_NONE :
+		    table_add(&table, kw, strlen(kw));
+	}
+	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		const struct maildir_stamp_entry *e = &stamp->e[i];
+		struct index_stamp *s = &h.stamp[i];
+
+		if (!e->exists)
+			continue;
+		s->exists = 1;
+		s->dev = (uint64_t)e->dev;
+		s->ino = (uint64_t)e->ino;
+		s->size = (uint64_t)e->size;
+		s->mtime_sec = (int64_t)e->mtime.tv_sec;
+		s->mtime_nsec = (int64_t)e->mtime.tv_nsec;
+		s->ctime_sec = (int64_t)e->ctime.tv_sec;
+		s->ctime_nsec = (int64_t)e->ctime.tv_nsec;
+	}
+	(void)buf_append(out, &h, sizeof(h));	/* patched below */
+	for (i = 0; i < mb->count; i++) {
+		const struct maildir_mail *m = &mb->mails[i];
+		size_t name_len = strlen(m->basename);
+		size_t flags_len = strlen(m->flags);
+		struct index_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.uid = m->uid;
+		r.keywords = m->keywords;
+		r.size = m->size;
+		r.vsize = m->vsize;
+		r.modseq = m->modseq;
+		r.in_new = m->in_new ? 1 : 0;
+		r.name_off = table_add(&table, m->basename, name_len);
+		r.name_len = (uint32_t)name_len;
+		/* the flags are usually the end of the name */
+		if (m->flags >= m->basename &&
+		    m->flags + flags_len == m->basename + name_len)
+			r.flags_off = r.name_off +
+			    (uint32_t)(m->flags - m->basename);
+		else
+			r.flags_off = table_add(&table, m->flags, flags_len);
+		r.flags_len = (uint16_t)flags_len;
+		(void)buf_append(out, &r, sizeof(r));
+	}
+	for (i = 0; i < ms->n_expunged; i++) {
+		struct index_expunged x;
+
+		memset(&x, 0, sizeof(x));
+		x.uid = ms->expunged[i].uid;
+		x.modseq = ms->expunged[i].modseq;
+		(void)buf_append(out, &x, sizeof(x));
+	}
+	h.strings_len = (uint32_t)table.len;
+	(void)buf_append(out, table.data != NULL ? table.data : "", table.len);
+	buf_clear(&table);
+	h.file_size = out->len + sizeof(sum);
+	/* UNSAFE: out holds at least sizeof(h) bytes, appended above */
+	memcpy(out->data, &h, sizeof(h));
+	sum = maildir_index_checksum(out->data, out->len);
+	(void)buf_append(out, &sum, sizeof(sum));
+}
+
+/* files */
+
+int
+maildir_index_read(const char *folder, struct arena *a,
+	struct maildir_index *idx_r, const char **error_r)
+{
+	char path[MAILDIR_PATH_MAX];
+	size_t len;
+	char *data;
+	int ret;
+
+	if (maildir_path(path, sizeof(path), "%s/" MAILDIR_INDEX_FILE_NAME,
+	    folder) < 0) {
+		*error_r = "index: path too long";
+		return -1;
+	}
+	if (read_file_max(path, MAILDIR_INDEX_FILE_MAX, &data, &len) < 0) {
+		*error_r = errno == ENOENT ? "index: none" :
+		    "index: unreadable";
+		return -1;
+	}
+	ret = maildir_index_parse(span_make(data, len), a, idx_r, error_r);
+	free(data);
+	return ret;
+}
+
+int
+maildir_index_write(const struct maildir_mailbox *mb,
+	const struct maildir_stamp *stamp, const char **error_r)
+{
+	char path[MAILDIR_PATH_MAX], tmp[MAILDIR_PATH_MAX];
+	struct buf out;
+	ssize_t n;
+	size_t done = 0;
+	int fd, e;
+
+	if (maildir_path(path, sizeof(path), "%s/" MAILDIR_INDEX_FILE_NAME,
+	    mb->path) < 0 ||
+	    maildir_path(tmp, sizeof(tmp), "%s/" MAILDIR_INDEX_FILE_NAME
+	    ".tmp", mb->path) < 0) {
+		errno = ENAMETOOLONG;
+		*error_r = "index: path too long";
+		return -1;
+	}
+	buf_init(&out, MAILDIR_INDEX_FILE_MAX);
+	maildir_index_format(mb, stamp, &out);
+	/* the folder lock makes us the only writer of tmp */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = errno;
+		buf_clear(&out);
+		maildir_index_remove(mb->path);
+		errno = e;
+		snprintf(index_error, sizeof(index_error),
+		    "index: open %s: %s", tmp, strerror(e));
+		*error_r = index_error;
+		return -1;
+	}
+	while (done < out.len) {
+		n = write(fd, out.data + done, out.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	e = done == out.len ? 0 : (errno != 0 ? errno : EIO);
+	buf_clear(&out);
+	if (close(fd) < 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) < 0)
+		e = errno;
+	if (e != 0) {
+		(void)unlink(tmp);
+		maildir_index_remove(mb->path);
+		snprintf(index_error, sizeof(index_error),
+		    "index: write %s: %s", path, strerror(e));
+		*error_r = index_error;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+void
+maildir_index_remove(const char *folder)
+{
+	char path[MAILDIR_PATH_MAX];
+
+	if (maildir_path(path, sizeof(path), "%s/" MAILDIR_INDEX_FILE_NAME,
+	    folder) == 0)
+		(void)unlink(path);
+}
