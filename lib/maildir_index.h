@@ -21,7 +21,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "arena.h"
 #include "buf.h"
 #include "keywords.h"
 #include "maildir_mailbox.h"
@@ -47,25 +46,26 @@ struct maildir_index {
 	/* NULL or a name in the string table */
 	const char *keywords[KEYWORDS_MAX];
 	/* malloc()ed, ascending uid; basename and flags point into the
-	 * string table, in the parse's arena */
+	 * string table, which follows the records in the same block (so
+	 * free(mails) frees both) */
 	struct maildir_mail *mails;
 	size_t count;
 };
 
 /*
- * Pure: parse the bytes of an index file. The string table is copied
- * into a; mails and modseq.expunged are malloc()ed (free them with
- * maildir_index_clear()). 0, or -1 with a static *error_r: bad magic,
+ * Pure: parse the bytes of an index file. mails (with the string table
+ * copied behind it) and modseq.expunged are malloc()ed (free them with
+ * maildir_index_clear(), or take them over). 0, or -1 with a static *error_r: bad magic,
  * version, size or checksum, or any record that a sync could not have
  * written (UIDs not ascending or not below next_uid, a name with '/',
  * a leading '.' or control characters, an offset outside the table).
  */
-int maildir_index_parse(struct span data, struct arena *a,
-	struct maildir_index *idx_r, const char **error_r);
+int maildir_index_parse(struct span data, struct maildir_index *idx_r,
+	const char **error_r);
 /* The checksum of the len bytes at data (the file's last 8 bytes hold
  * that of all before them; the size is the 8 bytes at offset 8). */
 uint64_t maildir_index_checksum(const void *data, size_t len);
-/* Free what parse allocated outside the arena. */
+/* Free what parse allocated. */
 void maildir_index_clear(struct maildir_index *idx);
 
 /* The file's bytes for mb's view and stamp into out (cleared first). */
@@ -74,8 +74,8 @@ void maildir_index_format(const struct maildir_mailbox *mb,
 
 /* Read and parse folder's index (see parse). -1 with *error_r when it
  * is missing, too large, unreadable or corrupt. */
-int maildir_index_read(const char *folder, struct arena *a,
-	struct maildir_index *idx_r, const char **error_r);
+int maildir_index_read(const char *folder, struct maildir_index *idx_r,
+	const char **error_r);
 /* Write mb's view with stamp as folder's index: a temp file renamed
  * over it, no fsync (a cache). Call under the folder lock. 0, or -1
  * with errno and a static *error_r (the old index is then removed). */

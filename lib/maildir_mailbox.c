@@ -832,7 +832,6 @@ sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 {
 	char path[MAILDIR_PATH_MAX];
 	struct maildir_index idx;
-	struct arena *a;
 	const char *error;
 	uint32_t v = 0, first = 0, first_in_new;
 	bool stored = false;
@@ -841,11 +840,8 @@ sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 
 	if (!stamp->trusted)
 		return -1;
-	a = arena_new(0);
-	if (maildir_index_read(mb->path, a, &idx, &error) < 0) {
-		arena_free(&a);
+	if (maildir_index_read(mb->path, &idx, &error) < 0)
 		return -1;
-	}
 	/* hold the uidlist and tern-modseq open as a full sync does, and
 	 * compare the versions held */
 	stamp_pin(mb, stamp, MAILDIR_STAMP_UIDLIST);
@@ -880,11 +876,12 @@ sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	    (!stored || first != idx.next_uid))
 		goto miss;	/* the claim stores next_uid: under the lock */
 
+	/* the names are behind the records, in the same block */
 	free(mb->mails);
 	mb->mails = idx.mails;
 	mb->count = idx.count;
 	arena_free(&mb->arena);
-	mb->arena = a;
+	mb->arena = arena_new(0);
 	keywords_clear(&mb->keywords);
 	for (i = 0; i < KEYWORDS_MAX; i++) {
 		if (idx.keywords[i] != NULL)
@@ -902,7 +899,6 @@ sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	return 0;
 miss:
 	maildir_index_clear(&idx);
-	arena_free(&a);
 	return -1;
 }
 

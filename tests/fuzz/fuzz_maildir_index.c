@@ -15,15 +15,13 @@ check(const uint8_t *data, size_t size)
 {
 	struct maildir_index idx, idx2;
 	struct maildir_mailbox mb;
-	struct arena *a = arena_new(0);
 	const char *error = NULL;
 	struct buf out, out2;
 	size_t i;
 
-	if (maildir_index_parse(span_make((const char *)data, size), a, &idx,
+	if (maildir_index_parse(span_make((const char *)data, size), &idx,
 	    &error) < 0) {
 		FUZZ_ASSERT(error != NULL);
-		arena_free(&a);
 		return;
 	}
 	for (i = 1; i < idx.count; i++)
@@ -45,7 +43,7 @@ check(const uint8_t *data, size_t size)
 	buf_init(&out, 0);
 	buf_init(&out2, 0);
 	maildir_index_format(&mb, &idx.stamp, &out);
-	FUZZ_ASSERT(maildir_index_parse(span_make(out.data, out.len), a,
+	FUZZ_ASSERT(maildir_index_parse(span_make(out.data, out.len),
 	    &idx2, &error) == 0);
 	FUZZ_ASSERT(idx2.count == idx.count);
 	mb.mails = idx2.mails;
@@ -59,7 +57,6 @@ check(const uint8_t *data, size_t size)
 	buf_clear(&out2);
 	maildir_index_clear(&idx);
 	maildir_index_clear(&idx2);
-	arena_free(&a);
 }
 
 int

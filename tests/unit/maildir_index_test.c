@@ -428,7 +428,6 @@ START_TEST(test_index_parse_refuses)
 	struct maildir_mail mails[2];
 	struct maildir_stamp stamp;
 	struct maildir_index idx;
-	struct arena *a = arena_new(0);
 	const char *error;
 	struct buf out;
 	char n1[] = "1.M1P1.host:2,S", n2[] = "../../etc/passwd";
@@ -453,7 +452,7 @@ START_TEST(test_index_parse_refuses)
 	mails[1].modseq = 6;
 	buf_init(&out, 0);
 	maildir_index_format(&mb, &stamp, &out);
-	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len), a,
+	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len),
 	    &idx, &error), 0);
 	ck_assert_uint_eq(idx.count, 2);
 	ck_assert_str_eq(idx.mails[0].flags, "S");
@@ -463,27 +462,26 @@ START_TEST(test_index_parse_refuses)
 	/* a name with '/' */
 	mails[1].basename = n2;
 	maildir_index_format(&mb, &stamp, &out);
-	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len), a,
+	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len),
 	    &idx, &error), -1);
 	/* UIDs out of order */
 	mails[1].basename = n1;
 	mails[1].uid = 1;
 	maildir_index_format(&mb, &stamp, &out);
-	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len), a,
+	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len),
 	    &idx, &error), -1);
 	/* a UID at next_uid */
 	mails[1].uid = 3;
 	maildir_index_format(&mb, &stamp, &out);
-	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len), a,
+	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len),
 	    &idx, &error), -1);
 	/* a modseq above HIGHESTMODSEQ */
 	mails[1].uid = 2;
 	mails[1].modseq = 11;
 	maildir_index_format(&mb, &stamp, &out);
-	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len), a,
+	ck_assert_int_eq(maildir_index_parse(span_make(out.data, out.len),
 	    &idx, &error), -1);
 	buf_clear(&out);
-	arena_free(&a);
 }
 END_TEST
 
