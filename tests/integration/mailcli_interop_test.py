@@ -512,8 +512,9 @@ class DovecotPop3(unittest.TestCase):
             _, stored = find_file(self.toks[i], ALICE)
             self.assertEqual(got[i].replace(b"\r\n", b"\n"), stored)
         nfiles = len(os.listdir(os.path.join(md, "new")))
-        # the second run fetches nothing (UIDLs are remembered)
-        r = js(["pop", "fetch", "--maildir", md], acct="alice-implicit")
+        # the second run fetches nothing (UIDLs are remembered per
+        # user@host:port, so over the same port)
+        r = js(["pop", "fetch", "--maildir", md], acct="alice")
         self.assertEqual(r["fetched"], 0)
         self.assertEqual(len(os.listdir(os.path.join(md, "new"))), nfiles)
         # delete over POP3: gone from the server's Maildir
