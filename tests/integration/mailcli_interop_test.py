@@ -26,6 +26,7 @@ import json
 import os
 import pwd
 import re
+import select
 import shutil
 import ssl
 import subprocess
@@ -61,7 +62,7 @@ def mailcli_path():
 
 
 def account(name, user, password_file, smtp, imap, pop3, ca=True,
-            default=False, password=None):
+            default=False, password=None, extra=""):
     """One account of the config file; smtp/imap/pop3: (host, port,
     tls)."""
     lines = ['{ name = "%s";' % name]
@@ -82,6 +83,8 @@ def account(name, user, password_file, smtp, imap, pop3, ca=True,
             proto, host, port, tls))
     if ca:
         lines.append('  ca_file = "%s";' % data.cert)
+    if extra:
+        lines.append("  " + extra)
     lines.append("}")
     return "\n".join(lines)
 
@@ -110,6 +113,8 @@ def write_config():
         account("badpw", DEMO_USER, None, sub, imap, pop3,
                 password="not-the-password"),
         account("anon", None, None, sub, imap, pop3),
+        account("sent", DEMO_USER, demo_pw, subs, imaps, pop3s,
+                extra='sent_folder = "Sent";'),
     ]
     path = os.path.join(tmp, "mailcli.conf")
     with open(path, "w") as f:
@@ -157,7 +162,8 @@ def tearDownModule():
         tmp = None
 
 
-def mailcli(args, stdin=b"", acct=None, timeout=60):
+def mailcli_cmd(args, acct=None):
+    """argv and environment: our config only, no MAILCLI_* variables."""
     cmd = [mailcli_path(), "--config", config]
     if acct is not None:
         cmd += ["--account", acct]
@@ -166,8 +172,13 @@ def mailcli(args, stdin=b"", acct=None, timeout=60):
     env["HOME"] = tmp
     env.pop("XDG_CONFIG_HOME", None)
     env.pop("NETRC", None)
-    return subprocess.run(cmd + list(args), input=stdin, env=env,
-                          capture_output=True, timeout=timeout)
+    return cmd + list(args), env
+
+
+def mailcli(args, stdin=b"", acct=None, timeout=60):
+    cmd, env = mailcli_cmd(args, acct)
+    return subprocess.run(cmd, input=stdin, env=env, capture_output=True,
+                          timeout=timeout)
 
 
 def ok(args, stdin=b"", acct=None):
@@ -372,18 +383,41 @@ def need_reading():
         raise unittest.SkipTest("mailcli has no reading commands yet")
 
 
-def imap_body(uid, user=DEMO_USER, password=DEMO_PASSWORD):
-    """BODY.PEEK[] of uid in INBOX, seen by imaplib over STARTTLS."""
+def imap_login(user=DEMO_USER, password=DEMO_PASSWORD):
+    """imaplib logged in to Dovecot over STARTTLS."""
     m = imaplib.IMAP4("127.0.0.1", dove.port, timeout=30)
+    m.starttls(ssl.create_default_context(cafile=data.cert))
+    m.login(user, password)
+    return m
+
+
+def imap_body(uid, box="INBOX"):
+    """BODY.PEEK[] of uid, seen by imaplib."""
+    m = imap_login()
     try:
-        m.starttls(ssl.create_default_context(cafile=data.cert))
-        m.login(user, password)
-        m.select("INBOX", readonly=True)
+        m.select(box, readonly=True)
         typ, resp = m.uid("FETCH", str(uid), "(BODY.PEEK[])")
         assert typ == "OK", resp
         return resp[0][1]
     finally:
         m.logout()
+
+
+def imap_create(*boxes):
+    m = imap_login()
+    try:
+        for box in boxes:
+            m.create(box)           # NO [ALREADYEXISTS] is fine
+    finally:
+        m.logout()
+
+
+def read_line(f, timeout=60):
+    """A line from a child's pipe, or AssertionError after timeout."""
+    r, _, _ = select.select([f], [], [], timeout)
+    if not r:
+        raise AssertionError("no output in %d s" % timeout)
+    return f.readline()
 
 
 class DovecotImap(unittest.TestCase):
@@ -449,6 +483,92 @@ class DovecotImap(unittest.TestCase):
             trace = raw[:-len(self.msg)]
             names = re.findall(rb"(?m)^([^\s:]+):", trace)
             self.assertTrue(set(names) <= set(TRACE_HEADERS), names)
+
+
+class DovecotImapChanges(unittest.TestCase):
+    """Change Dovecot's mailbox with mailcli: flags, move, delete to
+    Trash and expunge, the Sent copy of send (APPEND), and IDLE waking
+    up for a message Postfix delivered."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_reading()
+
+    def deliver(self, subject, acct="starttls"):
+        """Send subject to demo through Postfix; its UID in INBOX."""
+        tok = subject.split()[-1]
+        ok(["send", "--to", DEMO_USER, "--subject", subject],
+           ("body %s\n" % tok).encode(), acct)
+        find_file(tok)
+        return self.uid_of(subject)
+
+    def uid_of(self, subject, box="INBOX"):
+        rows = js(["list", "--folder", box, "--limit", "0"])
+        mine = [r["id"] for r in rows if r["subject"] == subject]
+        return mine[0] if mine else None
+
+    def flags(self, uid, box="INBOX"):
+        rows = js(["list", "--folder", box, "--limit", "0"])
+        return [r["flags"] for r in rows if r["id"] == uid][0]
+
+    def test_flag_move_delete(self):
+        tok = uuid.uuid4().hex
+        subject = "changes " + tok
+        uid = self.deliver(subject)
+        ok(["flag", str(uid), "flagged", "seen"])
+        self.assertEqual(set(self.flags(uid)) & {"\\Seen", "\\Flagged"},
+                         {"\\Seen", "\\Flagged"})
+        ok(["flag", "--clear", str(uid), "seen"])
+        self.assertNotIn("\\Seen", self.flags(uid))
+        box = "Archive-" + tok[:8]
+        imap_create(box, "Trash")
+        ok(["move", str(uid), box])
+        self.assertIsNone(self.uid_of(subject))
+        uid = self.uid_of(subject, box)
+        self.assertIsNotNone(uid)
+        self.assertIn("\\Flagged", self.flags(uid, box))
+        ok(["delete", "--folder", box, str(uid)])
+        self.assertIsNone(self.uid_of(subject, box))
+        uid = self.uid_of(subject, "Trash")
+        self.assertIsNotNone(uid)
+        ok(["delete", "--folder", "Trash", str(uid)])
+        self.assertIsNone(self.uid_of(subject, "Trash"))
+        self.assertFalse(has_file(tok, DEMO_USER))
+
+    def test_sent_copy(self):
+        """send keeps the exact message it submitted in Sent, \\Seen."""
+        imap_create("Sent")
+        tok = uuid.uuid4().hex
+        msg = send_exact(["--to", DEMO_USER, "--subject",
+                          "sent copy " + tok], b"keep me\n", "sent")
+        uid = self.uid_of("sent copy " + tok, "Sent")
+        self.assertIsNotNone(uid)
+        self.assertEqual(ok(["fetch", "--raw", "--folder", "Sent",
+                             str(uid)]).stdout, msg)
+        self.assertIn("\\Seen", self.flags(uid, "Sent"))
+        _, delivered = find_file(tok)
+        self.assertEqual(split_trace(delivered, msg)[1],
+                         msg.replace(b"\r\n", b"\n"))
+
+    def test_idle_sees_delivery(self):
+        cmd, env = mailcli_cmd(["--json", "idle", "--count", "1",
+                                "--timeout", "60"], "implicit")
+        p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            self.assertIn(b"watching", read_line(p.stderr))
+            tok = uuid.uuid4().hex
+            ok(["send", "--to", DEMO_USER, "--subject", "idle " + tok],
+               b"wake up\n")
+            row = json.loads(read_line(p.stdout))
+            self.assertEqual(row["subject"], "idle " + tok)
+            self.assertEqual(p.wait(30), 0)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+            p.stderr.close()
 
 
 class DovecotPop3(unittest.TestCase):
