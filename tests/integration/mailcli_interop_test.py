@@ -18,6 +18,7 @@
 # mailcli has no reading commands. Every server is stopped by its PID.
 # Run: tests/integration/mailcli_interop_test.py [-v] [Test.name]
 
+import base64
 import email
 import email.policy
 import glob
@@ -319,11 +320,16 @@ class PostfixSubmit(unittest.TestCase):
             names = re.findall(rb"(?m)^([^\s:]+):", trace)
             self.assertTrue(set(names) <= set(TRACE_HEADERS), names)
 
-    def test_wrong_password_refused(self):
-        r = mailcli(["send", "--to", DEMO_USER, "--subject", "x"], b"x\n",
-                    "badpw")
-        self.assertEqual(r.returncode, EX_NOPERM, r.stderr)
-        self.assertIn(b"535", r.stderr)
+    def test_sendmail_t_i(self):
+        tok = uuid.uuid4().hex
+        msg = ("To: %s\nSubject: cron %s\n\n.\nafter a dot\n" % (
+            DEMO_USER, tok)).encode()
+        ok(["sendmail", "-t", "-i", "-f", DEMO_USER], msg)
+        _, delivered = find_file(tok)
+        self.assert_authenticated_tls(delivered)
+        m = email.message_from_bytes(delivered)
+        self.assertEqual(m.get_payload(), ".\nafter a dot\n")
+        self.assertIsNotNone(m["Message-ID"])
 
     def test_without_auth_refused(self):
         """permit_sasl_authenticated, reject: no login, no relay."""
@@ -333,6 +339,42 @@ class PostfixSubmit(unittest.TestCase):
         self.assertEqual(r.returncode, EX_DATAERR, r.stderr)
         self.assertIn(b"554", r.stderr)
         self.assertFalse(has_file(tok, DEMO_USER))
+
+
+class Logins(unittest.TestCase):
+    """A wrong password is refused by Postfix and Dovecot alike (exit
+    77); -v traces the protocol without the password."""
+
+    def test_wrong_password(self):
+        r = mailcli(["send", "--to", DEMO_USER, "--subject", "x"], b"x\n",
+                    "badpw")
+        self.assertEqual(r.returncode, EX_NOPERM, r.stderr)
+        self.assertIn(b"535", r.stderr)
+        need_reading()
+        for args in (["folders"], ["list", "--protocol", "pop3"]):
+            r = mailcli(args, acct="badpw")
+            self.assertEqual(r.returncode, EX_NOPERM, (args, r.stderr))
+
+    def test_trace_hides_password(self):
+        secrets = [DEMO_PASSWORD.encode()] + [base64.b64encode(x) for x in (
+            DEMO_PASSWORD.encode(),
+            b"\0%s\0%s" % (DEMO_USER.encode(), DEMO_PASSWORD.encode()),
+            b"%s\0%s\0%s" % (DEMO_USER.encode(), DEMO_USER.encode(),
+                              DEMO_PASSWORD.encode()))]
+        runs = [(["-v", "-v", "send", "--to", DEMO_USER, "--subject",
+                  "trace"], b"x\n", "starttls"),
+                (["-v", "-v", "send", "--to", DEMO_USER, "--subject",
+                  "trace"], b"x\n", "implicit")]
+        if has_reading():
+            runs += [(["-v", "-v", "folders"], b"", "starttls"),
+                     (["-v", "-v", "list", "--protocol", "pop3"], b"",
+                      "implicit")]
+        for args, stdin, acct in runs:
+            r = ok(args, stdin, acct)
+            self.assertIn(b"AUTH", r.stderr.upper(), args)
+            for secret in secrets:
+                self.assertNotIn(secret, r.stderr, args)
+                self.assertNotIn(secret, r.stdout, args)
 
 
 class Certificates(unittest.TestCase):
@@ -371,15 +413,19 @@ class Certificates(unittest.TestCase):
 _reading = None
 
 
-def need_reading():
-    """Skip while this mailcli has no reading commands (branch mcread)."""
+def has_reading():
+    """Whether this mailcli has its reading commands (branch mcread)."""
     global _reading
     if _reading is None:
         r = subprocess.run([mailcli_path(), "list", "--help"],
                            stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=30)
         _reading = r.returncode == 0
-    if not _reading:
+    return _reading
+
+
+def need_reading():
+    if not has_reading():
         raise unittest.SkipTest("mailcli has no reading commands yet")
 
 
