@@ -34,6 +34,7 @@ struct trace {
 	struct buf reply;	/* the last reply's lines */
 	bool in_reply;		/* the last thing seen was server text */
 	bool in_auth;		/* AUTH sent, no final reply yet: hide */
+	bool quit;		/* QUIT sent: keep the reply before it */
 	int verbose;
 };
 
@@ -61,16 +62,21 @@ debug_cb(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
 
 	(void)curl;
 	if (type == CURLINFO_HEADER_IN) {
-		if (!t->in_reply)
+		if (!t->in_reply && !t->quit)
 			buf_reset(&t->reply);
 		t->in_reply = true;
 		if (size < 4 || strncmp(data, "334", 3) != 0)
 			t->in_auth = false;
-		(void)buf_append(&t->reply, data, size);
+		/* libcurl QUITs after a refusal: the error shows the
+		 * refusal's text, not "221 Bye" */
+		if (!t->quit)
+			(void)buf_append(&t->reply, data, size);
 		if (t->verbose > 0)
 			fprintf(stderr, "S: %.*s", (int)size, data);
 	} else if (type == CURLINFO_HEADER_OUT) {
 		t->in_reply = false;
+		if (size >= 4 && strncasecmp(data, "QUIT", 4) == 0)
+			t->quit = true;
 		if (t->verbose > 0) {
 			if (size > 5 && strncasecmp(data, "AUTH ", 5) == 0) {
 				t->in_auth = true;
@@ -230,6 +236,7 @@ submit_message(struct mc_ctx *ctx, struct mc_account *a, const char *from,
 	buf_init(&t.reply, SUBMIT_REPLY_MAX);
 	t.in_reply = false;
 	t.in_auth = false;
+	t.quit = false;
 	t.verbose = ctx->opts.verbose;
 	server_url(&url, &a->smtp, &port);
 	(void)str_copy(res->url, sizeof(res->url), buf_str(&url));
