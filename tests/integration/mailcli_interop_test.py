@@ -116,6 +116,8 @@ def write_config():
         account("anon", None, None, sub, imap, pop3),
         account("sent", DEMO_USER, demo_pw, subs, imaps, pop3s,
                 extra='sent_folder = "Sent";'),
+        account("plain", DEMO_USER, demo_pw,
+                ("127.0.0.1", postfix.submission_port, "none"), imap, pop3),
     ]
     path = os.path.join(tmp, "mailcli.conf")
     with open(path, "w") as f:
@@ -331,13 +333,25 @@ class PostfixSubmit(unittest.TestCase):
         self.assertEqual(m.get_payload(), ".\nafter a dot\n")
         self.assertIsNotNone(m["Message-ID"])
 
+    def test_plaintext_refused(self):
+        """smtpd_tls_security_level = encrypt: no mail without TLS."""
+        tok = uuid.uuid4().hex
+        r = mailcli(["send", "--to", DEMO_USER, "--subject", tok], b"x\n",
+                    "plain")
+        self.assertEqual(r.returncode, EX_NOPERM, r.stderr)
+        # the server's words, not those of its reply to QUIT
+        self.assertIn(b"530 5.7.0 Must issue a STARTTLS command first",
+                      r.stderr)
+        self.assertFalse(has_file(tok, DEMO_USER))
+
     def test_without_auth_refused(self):
         """permit_sasl_authenticated, reject: no login, no relay."""
         tok = uuid.uuid4().hex
         r = mailcli(["send", "--to", DEMO_USER, "--subject", tok], b"x\n",
                     "anon")
         self.assertEqual(r.returncode, EX_DATAERR, r.stderr)
-        self.assertIn(b"554", r.stderr)
+        self.assertIn(b"554 5.7.1", r.stderr)
+        self.assertIn(b"Access denied", r.stderr)
         self.assertFalse(has_file(tok, DEMO_USER))
 
 
