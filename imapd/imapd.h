@@ -77,6 +77,7 @@ struct imap_session {
 	char sep;			/* '/' or '.' on the wire */
 	unsigned enabled;		/* enum imap_enabled */
 	struct imap_reader reader;
+	struct imap_trace trace_out;	/* -d: what we send (trace.h) */
 	struct mailbox_view *view;	/* selected mailbox, or NULL */
 	struct append_state *append;	/* cmd_append.c's reader hook */
 	unsigned counts[IMAP_COUNT_N];
@@ -95,7 +96,7 @@ struct imap_cmd {
 	size_t n_args;
 	struct arena *arena;		/* = s->cmd_arena */
 	unsigned n_final;		/* tagged replies: must end as 1 */
-	char result;			/* 'O', 'N', 'B' */
+	char result;			/* 'O', 'N', 'B'; 'G': client gone */
 	bool close;			/* close after the reply */
 	bool start_tls;			/* handshake after the reply */
 };

@@ -10,6 +10,7 @@
  */
 #include "autoconfig.h"
 #include "mailcli.h"
+#include "read_cmds.h"
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,11 +19,27 @@
 static int cmd_help(struct mc_ctx *ctx, int argc, char **argv);
 static int cmd_version(struct mc_ctx *ctx, int argc, char **argv);
 
-/* Sending commands first, then reading, then the rest. Each helper
- * branch adds its rows here. */
+/* Sending commands first, then reading, then the rest. */
 const struct mc_command mc_commands[] = {
 	{ "send", cmd_send, "send a message (SMTP submission)" },
 	{ "sendmail", cmd_sendmail, "sendmail(8)-compatible: -t -i -f" },
+	/* reading: IMAP, and POP3 with --protocol pop3 (read_cmds.h) */
+	{ "folders", mc_cmd_folders, "list folders with message and unseen "
+	    "counts" },
+	{ "list", mc_cmd_list, "list messages, newest first" },
+	{ "read", mc_cmd_read, "show a message's text and attachments" },
+	{ "save", mc_cmd_save, "save a message's attachments to a "
+	    "directory" },
+	{ "fetch", mc_cmd_fetch, "write a message's raw bytes to stdout" },
+	{ "flag", mc_cmd_flag, "set or clear flags (seen, flagged, ...)" },
+	{ "move", mc_cmd_move, "move messages to another folder" },
+	{ "delete", mc_cmd_delete, "delete messages (to Trash, or "
+	    "--expunge)" },
+	{ "idle", mc_cmd_idle, "print new messages as they arrive" },
+	{ "watch", mc_cmd_idle, "the same as idle" },
+	{ "pop", mc_cmd_pop, "pop fetch: POP3 into a local Maildir, each "
+	    "message once" },
+	{ "append", mc_cmd_append, "store a message from stdin in a folder" },
 	{ "help", cmd_help, "show the commands, or a command's options" },
 	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL },

@@ -23,23 +23,6 @@
 #include "submit.h"
 #include "tern.h"
 
-/*
- * The Sent copy is the reading half's job (IMAP APPEND). Until it is
- * linked in, this stand-in says so; the real one replaces it at link
- * time.
- */
-__attribute__((weak)) int
-mc_imap_append(struct mc_ctx *ctx, const char *folder, const char *msg,
-	size_t len)
-{
-	(void)ctx;
-	(void)msg;
-	(void)len;
-	mc_warn("this mailcli cannot save a copy in \"%s\" (no IMAP APPEND "
-		"built in)", folder);
-	return EX_UNAVAILABLE;
-}
-
 int
 send_read_fd(int fd, size_t max, struct buf *out)
 {

@@ -177,6 +177,25 @@ done
 if [ "$found" -eq 0 ]; then
     echo "run: no message was found in $maildir/new" >&2
 fi
+# Last, read it back with mailcli over IMAP (STARTTLS, the certificate
+# checked against var/tls/cert.pem): the newest messages, then the one
+# mailcli sent, decoded.
+if [ -x build/mailcli/mailcli ] && [ -x build/imapd/imapd ]; then
+    mc=(build/mailcli/mailcli --config "$TERN_DATA/mailcli.conf")
+    echo
+    echo "run: the newest messages over IMAP, with:"
+    echo "    build/mailcli/mailcli --config $TERN_DATA/mailcli.conf list --limit 5"
+    "${mc[@]}" list --limit 5 | sed 's/^/    /' ||
+        echo "run: mailcli list failed" >&2
+    id=$("${mc[@]}" list --limit 1 \
+        --search "SUBJECT \"$subject (mailcli send)\"" 2>/dev/null |
+        awk 'NR == 2 { print $1 }')
+    if [ -n "$id" ]; then
+        echo "run: and the message mailcli sent, with: mailcli ... read $id"
+        "${mc[@]}" read "$id" | sed 's/^/    /' ||
+            echo "run: mailcli read failed" >&2
+    fi
+fi
 echo
 echo "run: the suite runs in the foreground; Ctrl-C stops it."
 wait
