@@ -3,8 +3,9 @@
 # Install what tern needs to build and test on Debian 12: idempotent,
 # non-interactive. Packages that come with a system service (postfix, for
 # the benchmark's smtp-source and mailcli's interop test; dovecot-imapd and
-# dovecot-pop3d, which the interop tests and bench/imap-bench start
-# privately) are installed under a policy-rc.d that forbids starting it.
+# dovecot-pop3d, which the interop tests, mailcli's POP3 tests and
+# bench/imap-bench start privately) are installed under a policy-rc.d that
+# forbids starting it.
 set -euo pipefail
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
