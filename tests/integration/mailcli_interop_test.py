@@ -9,13 +9,16 @@
 # 127.0.0.1. Checked: send with a UTF-8 subject, a text body and an
 # attachment on both submission ports; the delivered file from mailcli's
 # first header on is the exact message mailcli composed (Postfix only
-# prepends trace headers); IMAP folders/list/read/fetch --raw (the exact
-# bytes Dovecot serves); POP3 list/read/fetch --raw/delete and "pop
-# fetch" twice (the second fetches nothing); the certificate refused
-# without ca_file (exit 76) and accepted with it, for SMTP, IMAP and
-# POP3. Exits 77 (skip) when mailcli is not built, or Postfix, Dovecot
-# (imapd + pop3d) or root is missing; the reading tests skip while
-# mailcli has no reading commands. Every server is stopped by its PID.
+# prepends trace headers); sendmail -t -i; refusals in Postfix's words
+# (no TLS, no login, a wrong password); IMAP folders/list/read/fetch
+# --raw (the exact bytes Dovecot serves), flag/move/delete, the Sent copy
+# and IDLE; POP3 list/read/fetch --raw/delete and "pop fetch" twice (the
+# second fetches nothing); the certificate refused without ca_file (exit
+# 76) and accepted with it, for SMTP, IMAP and POP3; -v traces without
+# the password. Exits 77 (skip) when mailcli is not built, or Postfix,
+# Dovecot (imapd + pop3d) or root is missing; the reading tests skip
+# while mailcli has no reading commands. Every server is stopped by its
+# PID.
 # Run: tests/integration/mailcli_interop_test.py [-v] [Test.name]
 
 import base64
