@@ -322,6 +322,20 @@ format_date(time_t t, struct buf *out)
 	    (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
+/* v in decimal, without printf (FETCH 1:* formats a few per message). */
+static int
+append_u64(struct buf *b, uint64_t v)
+{
+	char digits[20];
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return buf_append(b, digits + n, sizeof(digits) - n);
+}
+
 /* Set \Seen on seq when a body fetch asks for it. */
 static void
 mark_seen(struct imap_cmd *c, uint32_t seq, const struct maildir_mail *m,
@@ -423,7 +437,10 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		}
 	}
 	buf_init(&b, 0);
-	stream_printf(out, "* %u FETCH (", seq);
+	(void)buf_puts(&b, "* ");
+	(void)append_u64(&b, seq);
+	(void)buf_puts(&b, " FETCH (");
+	stream_write(out, b.data, b.len);
 	for (k = 0; k < r->n + (flags && !r->has_flags ? 1 : 0); k++) {
 		/* the implied FLAGS go after UID or first */
 		size_t at = r->has_uid ? 1 : 0;
@@ -446,11 +463,14 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			it = &r->items[i];
 		}
 		buf_reset(&b);
-		(void)buf_appendf(&b, "%s%s ", first ? "" : " ", it->name);
+		if (!first)
+			(void)buf_putc(&b, ' ');
+		(void)buf_puts(&b, it->name);
+		(void)buf_putc(&b, ' ');
 		first = false;
 		switch (it->type) {
 		case FI_UID:
-			(void)buf_appendf(&b, "%u", mailbox_view_uid(v, seq));
+			(void)append_u64(&b, mailbox_view_uid(v, seq));
 			break;
 		case FI_FLAGS:
 			(void)mailbox_view_format_flags(v, seq, &b);
@@ -459,8 +479,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			format_date(fm.mtime, &b);
 			break;
 		case FI_SIZE:
-			(void)buf_appendf(&b, "%llu",
-			    (unsigned long long)m->vsize);
+			(void)append_u64(&b, m->vsize);
 			break;
 		case FI_ENVELOPE: {
 			struct message *hm = fetch_msg_header(&fm);

@@ -12,16 +12,18 @@
 #include "xmalloc.h"
 #include "tern.h"
 
-/* Maildir letters of the system flags, in IMAP order. */
+/* Maildir letters of the system flags, in IMAP order (enum
+ * view_sysflag: bit i is flag_map[i]). */
 static const struct {
 	char letter;
 	const char *name;
+	size_t len;
 } flag_map[] = {
-	{ 'R', "\\Answered" },
-	{ 'F', "\\Flagged" },
-	{ 'T', "\\Deleted" },
-	{ 'S', "\\Seen" },
-	{ 'D', "\\Draft" },
+	{ 'R', "\\Answered", 9 },
+	{ 'F', "\\Flagged", 8 },
+	{ 'T', "\\Deleted", 8 },
+	{ 'S', "\\Seen", 5 },
+	{ 'D', "\\Draft", 6 },
 };
 
 /* SELECT takes the \Recent messages, EXAMINE only shows them (RFC 3501
@@ -30,6 +32,35 @@ static enum maildir_sync_flags
 sync_flags(bool readonly)
 {
 	return readonly ? 0 : MAILDIR_SYNC_CLAIM_RECENT;
+}
+
+static uint8_t
+sysflags_from_letters(const char *flags)
+{
+	uint8_t f = 0;
+
+	for (; *flags != '\0'; flags++) {
+		switch (*flags) {
+		case 'R':
+			f |= VIEW_FLAG_ANSWERED;
+			break;
+		case 'F':
+			f |= VIEW_FLAG_FLAGGED;
+			break;
+		case 'T':
+			f |= VIEW_FLAG_DELETED;
+			break;
+		case 'S':
+			f |= VIEW_FLAG_SEEN;
+			break;
+		case 'D':
+			f |= VIEW_FLAG_DRAFT;
+			break;
+		default:
+			break;
+		}
+	}
+	return f;
 }
 
 static void
@@ -44,7 +75,8 @@ add_msg(struct mailbox_view *v, const struct maildir_mail *m)
 	vm = &v->msgs[v->count++];
 	memset(vm, 0, sizeof(*vm));
 	vm->uid = m->uid;
-	memcpy(vm->flags, m->flags, sizeof(vm->flags));
+	vm->sysflags = sysflags_from_letters(m->flags);
+	vm->keywords = m->keywords;
 	vm->recent = m->uid >= v->mb->first_recent_uid;
 }
 
@@ -55,6 +87,9 @@ merge(struct mailbox_view *v)
 	const struct maildir_mailbox *mb = v->mb;
 	size_t i = 0, j = 0;
 
+	if (v->generation == mb->generation)
+		return;		/* the store's list is as last merged */
+	v->generation = mb->generation;
 	while (i < v->count || j < mb->count) {
 		if (i < v->count && v->msgs[i].expunged) {
 			/* stays a ghost; its uid may not be back */
@@ -67,9 +102,13 @@ merge(struct mailbox_view *v)
 			v->msgs[i].expunged = true;
 			i++;
 		} else if (i < v->count && v->msgs[i].uid == mb->mails[j].uid) {
-			if (strcmp(v->msgs[i].flags, mb->mails[j].flags) != 0) {
-				memcpy(v->msgs[i].flags, mb->mails[j].flags,
-				    sizeof(v->msgs[i].flags));
+			uint8_t sys = sysflags_from_letters(mb->mails[j].flags);
+
+			/* a letter IMAP does not show (P) is no change */
+			if (v->msgs[i].sysflags != sys ||
+			    v->msgs[i].keywords != mb->mails[j].keywords) {
+				v->msgs[i].sysflags = sys;
+				v->msgs[i].keywords = mb->mails[j].keywords;
 				v->msgs[i].flags_changed = true;
 			}
 			i++;
@@ -105,6 +144,9 @@ mailbox_view_open(const char *path, const char *name, bool readonly,
 	v->name = xstrdup(name);
 	v->path = xstrdup(path);
 	v->readonly = readonly;
+	/* the whole list at once: no regrowing (and copying) */
+	v->cap = v->mb->count + 64;
+	v->msgs = xreallocarray(NULL, v->cap, sizeof(*v->msgs));
 	merge(v);
 	v->announced_exists = v->count;
 	v->announced_recent = mailbox_view_recent(v);
@@ -322,9 +364,16 @@ mailbox_view_seq(const struct mailbox_view *v, uint32_t uid)
 const struct maildir_mail *
 mailbox_view_mail(const struct mailbox_view *v, uint32_t seq)
 {
+	const struct maildir_mailbox *mb = v->mb;
+	uint32_t uid;
+
 	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged)
 		return NULL;
-	return maildir_mailbox_find(v->mb, v->msgs[seq - 1].uid);
+	uid = v->msgs[seq - 1].uid;
+	/* without ghosts the two lists line up: no search (FETCH 1:*) */
+	if (seq <= mb->count && mb->mails[seq - 1].uid == uid)
+		return &mb->mails[seq - 1];
+	return maildir_mailbox_find(mb, uid);
 }
 
 uint32_t
@@ -346,7 +395,7 @@ mailbox_view_first_unseen(const struct mailbox_view *v)
 	size_t i;
 
 	for (i = 0; i < v->count; i++) {
-		if (!maildir_flags_has(v->msgs[i].flags, 'S'))
+		if ((v->msgs[i].sysflags & VIEW_FLAG_SEEN) == 0)
 			return (uint32_t)i + 1;
 	}
 	return 0;
@@ -462,24 +511,30 @@ mailbox_view_format_flags(const struct mailbox_view *v, uint32_t seq,
 	if (seq < 1 || seq > v->count)
 		return -1;
 	m = &v->msgs[seq - 1];
+	/* no printf: this runs once per message of a FETCH 1:* FLAGS */
 	ret |= buf_putc(out, '(');
 	for (i = 0; i < N_ELEMENTS(flag_map); i++) {
-		if (!maildir_flags_has(m->flags, flag_map[i].letter))
+		if ((m->sysflags & (1u << i)) == 0)
 			continue;
-		ret |= buf_appendf(out, "%s%s", first ? "" : " ",
-		    flag_map[i].name);
+		if (!first)
+			ret |= buf_putc(out, ' ');
+		ret |= buf_append(out, flag_map[i].name, flag_map[i].len);
 		first = false;
 	}
 	if (m->recent) {
-		ret |= buf_appendf(out, "%s\\Recent", first ? "" : " ");
+		if (!first)
+			ret |= buf_putc(out, ' ');
+		ret |= buf_append(out, "\\Recent", 7);
 		first = false;
 	}
-	for (i = 0; i < KEYWORDS_MAX; i++) {
+	for (i = 0; m->keywords != 0 && i < KEYWORDS_MAX; i++) {
 		const char *kw = v->mb->keywords.names[i];
 
-		if (kw == NULL || !maildir_flags_has(m->flags, (char)('a' + i)))
+		if (kw == NULL || (m->keywords & (1u << i)) == 0)
 			continue;
-		ret |= buf_appendf(out, "%s%s", first ? "" : " ", kw);
+		if (!first)
+			ret |= buf_putc(out, ' ');
+		ret |= buf_puts(out, kw);
 		first = false;
 	}
 	ret |= buf_putc(out, ')');
@@ -532,7 +587,8 @@ mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
 	if (maildir_mailbox_set_flags_if(v->mb, m->uid, norm, max_modseq,
 	    err_r, error_r) < 0)
 		return -1;
-	memcpy(m->flags, norm, sizeof(m->flags));
+	m->sysflags = sysflags_from_letters(norm);
+	m->keywords = keywords_mask_from_flags(norm);
 	m->flags_changed = false;
 	return 0;
 }

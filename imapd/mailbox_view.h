@@ -45,9 +45,22 @@
 #include "stream.h"
 #include "tern.h"
 
+/* view_msg.sysflags: the system flags, in IMAP order */
+enum view_sysflag {
+	VIEW_FLAG_ANSWERED = 1 << 0,	/* R */
+	VIEW_FLAG_FLAGGED = 1 << 1,	/* F */
+	VIEW_FLAG_DELETED = 1 << 2,	/* T */
+	VIEW_FLAG_SEEN = 1 << 3,	/* S */
+	VIEW_FLAG_DRAFT = 1 << 4,	/* D */
+};
+
+/* One message; kept small, there is one per message in the folder. */
 struct view_msg {
 	uint32_t uid;
-	char flags[MAILDIR_FLAGS_MAX];	/* last flags the client was told */
+	/* the flags the client was last told: enum view_sysflag, and
+	 * keyword i as bit i */
+	uint32_t keywords;
+	uint8_t sysflags;
 	bool recent;
 	bool expunged;			/* ghost: EXPUNGE not sent yet */
 	bool flags_changed;		/* FETCH (FLAGS) not sent yet */
@@ -63,6 +76,7 @@ struct mailbox_view {
 	size_t announced_exists;	/* EXISTS the client knows */
 	size_t announced_recent;
 	unsigned announced_keywords;	/* keywords in the last FLAGS */
+	uint64_t generation;		/* mb->generation merged */
 	uint32_t *saved;		/* SEARCHRES "$" (RFC 5182): UIDs,
 					 * ascending; xmalloc()ed */
 	size_t n_saved;

@@ -15,6 +15,18 @@
  * the folder's mod-sequences (lib/modseq, RFC 7162) up to date under
  * the same lock: a flag change or expunge made through this API gets its
  * modseq at the next sync, like one made by another process.
+ *
+ * A sync is skipped when nothing it reads can have changed: new/, cur/,
+ * dovecot-uidlist, dovecot-keywords and tern-modseq have the same inode,
+ * size, mtime and ctime as at the last full sync, and every mtime was
+ * then at least MAILDIR_STAMP_SAFE_SECS old (a change later in the same
+ * clock tick would not move a fresh mtime; Dovecot's rule). The uidlist
+ * and tern-modseq, written only under the lock and replaced by rename,
+ * are stamped under the lock and held open, so that their inode cannot
+ * be reused: a change shows as another inode or size however recent
+ * (Dovecot keeps its uidlist open for the same reason). Sizes
+ * of messages whose names lack S= and W= are counted once and kept in
+ * the uidlist record (Dovecot's "S<size> W<vsize>" extension fields).
  */
 #ifndef TERN_MAILDIR_MAILBOX_H
 #define TERN_MAILDIR_MAILBOX_H
@@ -22,6 +34,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 #include "dotlock.h"
 #include "keywords.h"
 #include "modseq.h"
@@ -31,6 +45,9 @@
 #define MAILDIR_MAILBOX_LOCK_TIMEOUT_SECS 30
 /* Flag letters in a name: six system flags and 26 keywords, sorted. */
 #define MAILDIR_FLAGS_MAX 64
+/* A directory or file time is trusted to show every later change only
+ * when it is older than this (mtime granularity, clock ticks, NFS). */
+#define MAILDIR_STAMP_SAFE_SECS 2
 
 enum maildir_sync_flags {
 	MAILDIR_SYNC_MOVE_NEW = 1 << 0,	/* new/ -> cur/ with ":2," */
@@ -41,13 +58,40 @@ enum maildir_sync_flags {
 
 struct maildir_mail {
 	uint32_t uid;
-	char *basename;		/* current file name in new/ or cur/ */
-	bool in_new;
-	char flags[MAILDIR_FLAGS_MAX];	/* "FRSab": sorted letters */
 	uint32_t keywords;	/* bit i: keyword i ('a' + i) */
+	char *basename;		/* current file name in new/ or cur/ */
+	/* "FRSab": sorted letters; points into basename or the view's
+	 * arena, valid as long as basename */
+	const char *flags;
+	bool in_new;
 	uint64_t size;		/* S=, or the file size */
 	uint64_t vsize;		/* W=, the uidlist's W, or counted */
 	uint64_t modseq;	/* RFC 7162, as of the last sync */
+};
+
+/* What a sync read, to tell whether the next one can be skipped. */
+enum maildir_stamp_file {
+	MAILDIR_STAMP_NEW,
+	MAILDIR_STAMP_CUR,
+	MAILDIR_STAMP_UIDLIST,
+	MAILDIR_STAMP_KEYWORDS,
+	MAILDIR_STAMP_MODSEQ,
+	MAILDIR_STAMP_COUNT
+};
+
+struct maildir_stamp_entry {
+	bool exists;
+	bool pinned;	/* held open by the mailbox: its age does not matter */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct maildir_stamp {
+	bool trusted;	/* every time old enough (see above) */
+	struct timespec taken;	/* the clock before the first stat */
+	struct maildir_stamp_entry e[MAILDIR_STAMP_COUNT];
 };
 
 struct maildir_mailbox {
@@ -58,14 +102,20 @@ struct maildir_mailbox {
 	struct maildir_mail *mails;	/* ascending uid */
 	size_t count;
 	struct keywords keywords;
-	/* HIGHESTMODSEQ, the expunge log and each UID's modseq as of the
-	 * last sync (modseq.highest is never 0 after one) */
+	/* HIGHESTMODSEQ and the expunge log as of the last sync
+	 * (modseq.highest is never 0 after one); no records: each UID's
+	 * modseq is in mails[] */
 	struct modseq_state modseq;
 	/* UIDs from this one on are \Recent for the last sync's caller:
 	 * claimed with MAILDIR_SYNC_CLAIM_RECENT, else unclaimed so far */
 	uint32_t first_recent_uid;
 	struct dotlock_settings lock_set;
-	struct arena *arena;		/* mails' strings; reset per sync */
+	struct arena *arena;		/* mails' strings; new per sync */
+	/* Changes whenever mails may have changed (a full sync, a flag
+	 * change, an expunge); equal: the view is the same. */
+	uint64_t generation;
+	struct maildir_stamp stamp;	/* of the last full sync */
+	int pin_fd[MAILDIR_STAMP_COUNT];	/* -1, or the pinned file */
 };
 
 /*

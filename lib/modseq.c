@@ -32,8 +32,24 @@ modseq_clear(struct modseq_state *st)
 {
 	free(st->recs);
 	free(st->expunged);
+	free(st->text);
 	arena_free(&st->arena);
 	modseq_init(st);
+}
+
+static struct modseq_rec *
+new_rec(struct modseq_state *st, uint32_t uid, uint64_t modseq)
+{
+	struct modseq_rec *r;
+
+	if (st->count == st->cap) {
+		st->cap = st->cap == 0 ? 256 : st->cap * 2;
+		st->recs = xreallocarray(st->recs, st->cap, sizeof(*st->recs));
+	}
+	r = &st->recs[st->count++];
+	r->uid = uid;
+	r->modseq = modseq;
+	return r;
 }
 
 static void
@@ -44,13 +60,7 @@ add_rec(struct modseq_state *st, uint32_t uid, uint64_t modseq,
 
 	if (st->arena == NULL)
 		st->arena = arena_new(0);
-	if (st->count == st->cap) {
-		st->cap = st->cap == 0 ? 256 : st->cap * 2;
-		st->recs = xreallocarray(st->recs, st->cap, sizeof(*st->recs));
-	}
-	r = &st->recs[st->count++];
-	r->uid = uid;
-	r->modseq = modseq;
+	r = new_rec(st, uid, modseq);
 	r->flags = arena_strndup(st->arena, flags, flags_len);
 }
 
@@ -148,14 +158,27 @@ parse_line(struct span line, struct modseq_state *st)
 		if (line.p[i] <= ' ' || line.p[i] > '~')
 			return -1;
 	}
-	add_rec(st, uid, ms, line.p + 1, line.len - 1);
+	/* UNSAFE: the line lies in st->text and ends with its LF, which
+	 * becomes the NUL of the flags (parsed in place) */
+	new_rec(st, uid, ms)->flags = (char *)line.p + 1;
+	((char *)line.p)[line.len] = '\0';
 	return 0;
 }
 
-int
-modseq_parse(struct span text, struct modseq_state *st, const char **error_r)
+/* Parse st->text (len bytes and a NUL) in place. */
+static int
+parse_in_place(struct modseq_state *st, size_t len, const char **error_r)
 {
+	struct span text = span_make(st->text, len);
 	bool first = true;
+	size_t lines = 0;
+	const char *p;
+
+	for (p = text.p; (p = memchr(p, '\n', len - (size_t)(p - text.p))) !=
+	    NULL; p++)
+		lines++;
+	st->cap = lines + 1;
+	st->recs = xreallocarray(NULL, st->cap, sizeof(*st->recs));
 
 	while (text.len > 0) {
 		const char *nl = memchr(text.p, '\n', text.len);
@@ -186,6 +209,15 @@ modseq_parse(struct span text, struct modseq_state *st, const char **error_r)
 fail:
 	modseq_clear(st);
 	return -1;
+}
+
+int
+modseq_parse(struct span text, struct modseq_state *st, const char **error_r)
+{
+	st->text = xmalloc(text.len + 1);
+	memcpy(st->text, text.p, text.len);
+	st->text[text.len] = '\0';
+	return parse_in_place(st, text.len, error_r);
 }
 
 char *
@@ -224,9 +256,9 @@ modseq_read(const char *path, struct modseq_state *st, bool *lost_r)
 	modseq_clear(st);
 	if (read_file_max(path, MODSEQ_FILE_SIZE_MAX, &data, &len) < 0)
 		return;
-	if (modseq_parse(span_make(data, len), st, &error) == 0)
+	st->text = data;	/* NUL-terminated (read_file_max) */
+	if (parse_in_place(st, len, &error) == 0)
 		*lost_r = false;
-	free(data);
 }
 
 int
@@ -301,6 +333,17 @@ modseq_update(struct modseq_state *st, uint32_t uid_validity,
 	if (st->uid_validity == 0 || st->uid_validity != uid_validity) {
 		rebuild(st, uid_validity, cur, n, base, min_next);
 		return true;
+	}
+	/* the usual case, and one without any allocation: no change */
+	if (st->count == n && st->n_expunged <= MODSEQ_EXPUNGED_MAX) {
+		for (i = 0; i < n; i++) {
+			if (st->recs[i].uid != cur[i].uid ||
+			    strcmp(st->recs[i].flags, cur[i].flags) != 0)
+				break;
+		}
+		if (i == n)
+			return false;
+		i = 0;
 	}
 	next = st->highest + 1;
 	if (next < min_next)

@@ -60,7 +60,9 @@ struct modseq_state {
 	size_t count, cap;
 	struct modseq_expunged *expunged;	/* ascending modseq */
 	size_t n_expunged, cap_expunged;
-	struct arena *arena;	/* flags strings; NULL until needed */
+	/* the file text as read; recs' flags may point into it */
+	char *text;
+	struct arena *arena;	/* other flags strings; NULL until needed */
 };
 
 /* One message as the folder has it now (input of modseq_update). */
@@ -101,7 +103,8 @@ uint64_t modseq_time_base(void);
  * modseq_time_base(), injected for tests), the floor there too. Otherwise one new modseq (highest + 1) goes to
  * every new UID, every UID whose flags differ and every vanished UID
  * (logged as expunged; the log keeps the MODSEQ_EXPUNGED_MAX newest and
- * raises the floor over the ones it drops). min_next is the lowest value
+ * raises the floor over the ones it drops); st is left as it is when
+ * none of that happens. min_next is the lowest value
  * a new modseq may take (a process's last HIGHESTMODSEQ + 1, so that
  * even a deleted file never makes it go back). Returns true when st
  * changed (write it).

@@ -20,7 +20,7 @@
 
 static char uidlist_error[MAILDIR_PATH_MAX + 128];
 
-/* hdr_ext of a list without header extensions; never written to */
+/* hdr_ext or ext when there are none; never written to */
 static char no_ext[1];
 
 /* The arena is made on first use, so that an empty list owns no
@@ -47,11 +47,12 @@ uidlist_clear(struct uidlist *ul)
 {
 	arena_free(&ul->arena);
 	free(ul->recs);
+	free(ul->text);
 	uidlist_init(ul);
 }
 
-static void
-add_rec(struct uidlist *ul, uint32_t uid, struct span name, struct span ext)
+static struct uidlist_rec *
+new_rec(struct uidlist *ul, uint32_t uid)
 {
 	struct uidlist_rec *r;
 
@@ -61,8 +62,37 @@ add_rec(struct uidlist *ul, uint32_t uid, struct span name, struct span ext)
 	}
 	r = &ul->recs[ul->count++];
 	r->uid = uid;
+	return r;
+}
+
+static void
+add_rec(struct uidlist *ul, uint32_t uid, struct span name, struct span ext)
+{
+	struct uidlist_rec *r = new_rec(ul, uid);
+
 	r->filename = arena_spandup(list_arena(ul), name);
 	r->ext = arena_spandup(list_arena(ul), ext);
+}
+
+/* A record whose strings are cut out of ul->text in place: each span
+ * is followed by a byte of the text that is not part of it (a space
+ * or the line end), which becomes its NUL. */
+static void
+add_rec_in_place(struct uidlist *ul, uint32_t uid, struct span name,
+	struct span ext)
+{
+	struct uidlist_rec *r = new_rec(ul, uid);
+
+	/* UNSAFE: both spans lie within ul->text, which has a NUL after
+	 * its last byte; see uidlist_parse_in_place() */
+	r->filename = (char *)name.p;
+	r->filename[name.len] = '\0';
+	if (ext.len == 0) {
+		r->ext = no_ext;
+	} else {
+		r->ext = (char *)ext.p;
+		r->ext[ext.len] = '\0';
+	}
 }
 
 /* The next space-separated token of *line; advances past it. */
@@ -208,7 +238,7 @@ parse_rec(struct span line, struct uidlist *ul, const char **error_r)
 		*error_r = "uidlist: bad file name";
 		return -1;
 	}
-	add_rec(ul, uid, name, ext);
+	add_rec_in_place(ul, uid, name, ext);
 	return 0;
 }
 
@@ -232,11 +262,21 @@ has_control(struct span line)
 	return false;
 }
 
-int
-uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
+/* Parse ul->text (len bytes and a NUL) in place. */
+static int
+parse_in_place(struct uidlist *ul, size_t len, const char **error_r)
 {
+	struct span text = span_make(ul->text, len);
 	bool header = true;
-	size_t pos = 0;
+	size_t pos = 0, lines = 0;
+	const char *p;
+
+	/* one allocation for the records (a line each at most) */
+	for (p = text.p; (p = memchr(p, '\n', len - (size_t)(p - text.p))) !=
+	    NULL; p++)
+		lines++;
+	ul->cap = lines + 1;
+	ul->recs = xreallocarray(NULL, ul->cap, sizeof(*ul->recs));
 
 	while (pos < text.len) {
 		const char *nl = memchr(text.p + pos, '\n', text.len - pos);
@@ -277,11 +317,19 @@ uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
 }
 
 int
+uidlist_parse(struct span text, struct uidlist *ul, const char **error_r)
+{
+	ul->text = xmalloc(text.len + 1);
+	memcpy(ul->text, text.p, text.len);
+	ul->text[text.len] = '\0';
+	return parse_in_place(ul, text.len, error_r);
+}
+
+int
 uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
 {
 	size_t len;
 	char *data;
-	int ret;
 
 	/* A read error must not pass for a short file: the UIDs of the
 	 * missing lines would be handed out again (read_file_max). */
@@ -297,9 +345,8 @@ uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
 		*error_r = uidlist_error;
 		return -1;
 	}
-	ret = uidlist_parse(span_make(data, len), ul, error_r);
-	free(data);
-	return ret;
+	ul->text = data;	/* NUL-terminated (read_file_max) */
+	return parse_in_place(ul, len, error_r);
 }
 
 char *

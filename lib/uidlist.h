@@ -41,7 +41,10 @@ struct uidlist {
 	char *hdr_ext;		/* other header fields, "" when none */
 	struct uidlist_rec *recs;	/* ascending uid */
 	size_t count, cap;
-	struct arena *arena;	/* owns all strings; NULL until the first */
+	/* The file text, parsed in place: the records' strings point
+	 * into it (malloc()ed; NULL when nothing was parsed). */
+	char *text;
+	struct arena *arena;	/* owns other strings; NULL until needed */
 };
 
 /* An empty list (no uidvalidity, next_uid 1). */

@@ -91,6 +91,7 @@ accounts = (
     imap = { port = 2143; tls = "starttls"; };
     pop3 = { port = 2110; tls = "starttls"; };
     ca_file = "$TERN_DATA/tls/cert.pem";
+    sent_folder = "Sent";
   }
 );
 CONF

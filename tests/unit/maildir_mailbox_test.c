@@ -6,6 +6,8 @@
 #include "store_testlib.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -181,6 +183,8 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_str_eq(uidlist_lookup(&ul, 3)->ext, "W1024");
 	ck_assert_str_eq(uidlist_lookup(&ul, 5)->filename,
 	    "1700000004.M5P1.host,S=10,W=11:2,T");
+	/* the counted W= is kept, as Dovecot does for names without it */
+	ck_assert_str_eq(uidlist_lookup(&ul, 6)->ext, "W11");
 	uidlist_clear(&ul);
 
 	/* the folder */
@@ -189,6 +193,178 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_uint_eq(mb->uid_validity, 1700000001);
 	ck_assert_uint_eq(mb->count, 1);
 	ck_assert_str_eq(maildir_mailbox_find(mb, 1)->flags, "S");
+	maildir_mailbox_free(&mb);
+}
+END_TEST
+
+/* Names without S= and W= (Postfix's virtual(8)): the sizes are
+ * counted once, kept in the uidlist as Dovecot's S and W fields, and
+ * Dovecot's own fields are taken as they are. */
+START_TEST(test_sizes_in_uidlist)
+{
+	struct maildir_mailbox *mb;
+	const struct maildir_mail *m;
+	enum tern_err err;
+	const char *error;
+	struct uidlist ul;
+	char path[4200];
+
+	put("dovecot-uidlist", "3 V1700000000 N3 G" GUID "\n"
+	    "1 :1700000000.M1P1.host:2,S\n"
+	    "2 W1024 S1000 :1700000001.M2P1.host:2,\n");
+	put("cur/1700000000.M1P1.host:2,S", "a\r\nb\nc");
+	put("cur/1700000001.M2P1.host:2,", "0123456789");
+	put("new/1700000002.M3P1.host", "x\n");
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 3);
+	m = maildir_mailbox_find(mb, 1);
+	ck_assert_uint_eq(m->size, 6);
+	ck_assert_uint_eq(m->vsize, 7);		/* CRLF counts once */
+	m = maildir_mailbox_find(mb, 2);
+	ck_assert_uint_eq(m->size, 1000);	/* Dovecot's, not counted */
+	ck_assert_uint_eq(m->vsize, 1024);
+	m = maildir_mailbox_find(mb, 3);
+	ck_assert_uint_eq(m->size, 2);
+	ck_assert_uint_eq(m->vsize, 3);
+	maildir_mailbox_free(&mb);
+
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", box);
+	uidlist_init(&ul);
+	ck_assert_int_eq(uidlist_read(path, &ul, &error), 0);
+	ck_assert_str_eq(uidlist_lookup(&ul, 1)->ext, "S6 W7");
+	ck_assert_str_eq(uidlist_lookup(&ul, 2)->ext, "W1024 S1000");
+	ck_assert_str_eq(uidlist_lookup(&ul, 3)->ext, "S2 W3");
+	uidlist_clear(&ul);
+
+	/* counted once: a later open reads the uidlist, not the file */
+	put("cur/1700000000.M1P1.host:2,S", "longer than before\n");
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	m = maildir_mailbox_find(mb, 1);
+	ck_assert_uint_eq(m->size, 6);
+	ck_assert_uint_eq(m->vsize, 7);
+	maildir_mailbox_free(&mb);
+}
+END_TEST
+
+/* Set the times of rel (in the Maildir) an hour back. */
+static void
+backdate(const char *rel)
+{
+	struct timespec ts[2];
+	char path[4200];
+
+	ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &ts[0]), 0);
+	ts[0].tv_sec -= 3600;
+	ts[0].tv_nsec = 0;
+	ts[1] = ts[0];
+	snprintf(path, sizeof(path), "%s/%s", box, rel);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void
+backdate_all(void)
+{
+	backdate("new");
+	backdate("cur");
+	backdate("dovecot-uidlist");
+	backdate("tern-modseq");
+}
+
+static void
+rename_in(const char *from, const char *to)
+{
+	char a[4200], b[4200];
+
+	snprintf(a, sizeof(a), "%s/%s", box, from);
+	snprintf(b, sizeof(b), "%s/%s", box, to);
+	ck_assert_int_eq(rename(a, b), 0);
+}
+
+/* A sync is skipped only when nothing it reads can have changed. */
+START_TEST(test_sync_skip)
+{
+	struct maildir_mailbox *mb;
+	enum tern_err err;
+	const char *error;
+	uint64_t gen;
+
+	put("cur/1700000000.M1P1.host,S=2,W=3:2,S", "a\n");
+	put("cur/1700000001.M2P1.host,S=2,W=3:2,", "b\n");
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 2);
+	/* just written: a change in the same tick would not show */
+	ck_assert(!mb->stamp.trusted);
+	gen = mb->generation;
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_uint_ne(mb->generation, gen);
+
+	/* old enough: the second sync is skipped */
+	backdate_all();
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert(mb->stamp.trusted);
+	gen = mb->generation;
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_uint_eq(mb->generation, gen);
+
+	/* another process's flag change, with cur/'s mtime set back to
+	 * what it was: its ctime tells */
+	rename_in("cur/1700000001.M2P1.host,S=2,W=3:2,",
+	    "cur/1700000001.M2P1.host,S=2,W=3:2,F");
+	backdate("cur");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_uint_ne(mb->generation, gen);
+	ck_assert_str_eq(maildir_mailbox_find(mb, 2)->flags, "F");
+
+	/* a delivery: new/ moves; the fresh mtime is then not trusted,
+	 * so the next sync is a full one even though nothing changed */
+	backdate_all();
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert(mb->stamp.trusted);
+	put("new/1700000002.M3P1.host,S=2,W=3", "c\n");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 3);
+	ck_assert(!mb->stamp.trusted);
+	gen = mb->generation;
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_uint_ne(mb->generation, gen);
+
+	/* a lost tern-modseq is rebuilt (a change of its own) */
+	backdate_all();
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	gen = mb->modseq.highest;
+	put("tern-modseq", "");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_uint_gt(mb->modseq.highest, gen);
+
+	/* the uidlist and tern-modseq are held open, so their age does
+	 * not matter; a replacement (another inode) of the same size
+	 * made in the same tick shows */
+	backdate("new");
+	backdate("cur");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert(mb->stamp.trusted);
+	{
+		struct uidlist ul;
+		char path[4200], tmp[4200];
+
+		snprintf(path, sizeof(path), "%s/dovecot-uidlist", box);
+		snprintf(tmp, sizeof(tmp), "%s/uidlist.tmp", box);
+		uidlist_init(&ul);
+		ck_assert_int_eq(uidlist_read(path, &ul, &error), 0);
+		memcpy(ul.guid, "00000000000000000000000000000000", 32);
+		ck_assert_int_eq(uidlist_write(tmp, &ul, &error), 0);
+		ck_assert_int_eq(rename(tmp, path), 0);
+		uidlist_clear(&ul);
+	}
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_str_eq(mb->guid, "00000000000000000000000000000000");
+
+	/* a keyword added by another process shows */
+	backdate_all();
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	put("dovecot-keywords", "0 $Junk\n");
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert_str_eq(mb->keywords.names[0], "$Junk");
 	maildir_mailbox_free(&mb);
 }
 END_TEST
@@ -560,6 +736,8 @@ mailbox_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_dovecot_fixture);
+	tcase_add_test(tc, test_sizes_in_uidlist);
+	tcase_add_test(tc, test_sync_skip);
 	tcase_add_test(tc, test_new_mailbox_and_move);
 	tcase_add_test(tc, test_uid_order);
 	tcase_add_test(tc, test_control_char_name);
