@@ -13,6 +13,7 @@
  * (3.2.6).
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "imapd.h"
@@ -24,6 +25,7 @@
 #include "mailbox_view.h"
 #include "maildir.h"
 #include "message.h"
+#include "msgcache.h"
 #include "reply.h"
 #include "str.h"
 #include "tern.h"
@@ -44,8 +46,18 @@ enum fetch_type {
 	FI_MODSEQ,		/* RFC 7162 3.1.4 */
 };
 
+/* What an item needs beyond the store's record. */
+enum fetch_need {
+	NEED_NONE,		/* UID FLAGS RFC822.SIZE MODSEQ */
+	NEED_STAT,		/* INTERNALDATE: the file's mtime */
+	NEED_HEADER,		/* ENVELOPE, top-level HEADER[.FIELDS[.NOT]] */
+	NEED_STRUCT,		/* BODY, BODYSTRUCTURE */
+	NEED_FILE,		/* any other section, BINARY */
+};
+
 struct fetch_item {
 	enum fetch_type type;
+	enum fetch_need need;
 	const char *name;	/* response name, "BODY[TEXT]" */
 	struct span spec;	/* between the brackets */
 	bool binary;
@@ -58,6 +70,7 @@ struct fetch_req {
 	struct fetch_item items[FETCH_ITEMS_MAX + 2];
 	size_t n;
 	bool need_file;
+	bool use_cache;		/* an item msgcache can answer */
 	bool sets_seen;
 	bool has_flags;
 	bool has_uid;
@@ -85,9 +98,18 @@ add(struct fetch_req *r, enum fetch_type type, const char *name)
 		r->has_uid = true;
 	if (type == FI_MODSEQ)
 		r->has_modseq = true;
-	if (type != FI_UID && type != FI_FLAGS && type != FI_SIZE &&
-	    type != FI_MODSEQ)
+	if (type == FI_INTERNALDATE)
+		it->need = NEED_STAT;
+	else if (type == FI_ENVELOPE)
+		it->need = NEED_HEADER;
+	else if (type == FI_BODY || type == FI_BODYSTRUCTURE)
+		it->need = NEED_STRUCT;
+	else if (type == FI_SECTION || type == FI_BINARY_SIZE)
+		it->need = NEED_FILE;
+	if (it->need != NEED_NONE)
 		r->need_file = true;
+	if (it->need == NEED_HEADER || it->need == NEED_STRUCT)
+		r->use_cache = true;
 	return 0;
 }
 
@@ -154,6 +176,14 @@ parse_section_item(struct imap_cmd *c, struct fetch_req *r, struct span a,
 		*error_r = "invalid BINARY section";
 		return -1;
 	}
+	/* the top-level header alone: from the cache or a short read */
+	if (!binary && !size && it->spec.len > 0 && (it->spec.p[0] < '0' ||
+	    it->spec.p[0] > '9') && (sec.kind == IMAP_SECTION_HEADER ||
+	    sec.kind == IMAP_SECTION_HEADER_FIELDS ||
+	    sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT)) {
+		it->need = NEED_HEADER;
+		r->use_cache = true;
+	}
 	it->name = arena_printf(c->arena, "%s[%.*s]", size ? "BINARY.SIZE" :
 	    binary ? "BINARY" : "BODY", (int)it->spec.len, it->spec.p);
 	if (it->partial)
@@ -208,6 +238,8 @@ parse_item(struct imap_cmd *c, struct fetch_req *r, const struct imap_arg *a,
 		} else {
 			it->name = "RFC822.HEADER";
 			it->spec = span_str("HEADER");
+			it->need = NEED_HEADER;
+			r->use_cache = true;
 		}
 		/* RFC 3501 6.4.5: RFC822.HEADER is like BODY.PEEK */
 		it->sets_seen = it->spec.len != 6;
@@ -346,9 +378,16 @@ mark_seen(struct imap_cmd *c, uint32_t seq, const struct maildir_mail *m,
 	*flags_r = true;
 }
 
+enum open_mode {
+	OPEN_MAP,		/* map the whole file */
+	OPEN_HEADER,		/* read its header block only */
+	OPEN_STAT,		/* only the mtime, into fm->mtime */
+};
+
 /* Open the file of seq, re-syncing once if it moved meanwhile. */
 static int
-open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
+open_mail(struct imap_cmd *c, uint32_t seq, enum open_mode mode,
+	struct fetch_msg *fm)
 {
 	struct mailbox_view *v = c->s->view;
 	int attempt;
@@ -356,14 +395,26 @@ open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
 	for (attempt = 0; attempt < 2; attempt++) {
 		const struct maildir_mail *m = mailbox_view_mail(v, seq);
 		char path[MAILDIR_PATH_MAX];
+		struct stat st;
+		int ret;
 
 		if (m == NULL)
 			return -1;
 		if (maildir_mailbox_mail_path(v->mb, m, path,
 		    sizeof(path)) < 0)
 			return -1;
-		if (fetch_msg_open(fm, arena_strdup(c->arena, path),
-		    c->arena) == 0)
+		if (mode == OPEN_STAT) {
+			ret = stat(path, &st);
+			if (ret == 0)
+				fm->mtime = st.st_mtime;
+		} else if (mode == OPEN_HEADER) {
+			ret = fetch_msg_open_header(fm, arena_strdup(c->arena,
+			    path), c->arena);
+		} else {
+			ret = fetch_msg_open(fm, arena_strdup(c->arena, path),
+			    c->arena);
+		}
+		if (ret == 0)
 			return 0;
 		if (errno != ENOENT || mailbox_view_sync(v, NULL, NULL) < 0)
 			break;
@@ -371,21 +422,145 @@ open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
 	return -1;
 }
 
+/* The cache is live for the messages of the folder (compaction). */
+static bool
+cache_live(void *ctx, uint32_t uid, struct span base)
+{
+	const struct maildir_mailbox *mb = ctx;
+	const struct maildir_mail *m = maildir_mailbox_find(mb, uid);
+
+	return m != NULL && maildir_filename_base_len(m->basename) ==
+	    base.len && memcmp(m->basename, base.p, base.len) == 0;
+}
+
+/* The selected folder's cache, brought up to date for this command;
+ * NULL when it cannot be used now. */
+static struct msgcache *
+cache_begin(struct imap_cmd *c)
+{
+	struct imap_session *s = c->s;
+	struct mailbox_view *v = s->view;
+	uint32_t uv = mailbox_view_uidvalidity(v);
+
+	if (!msgcache_is(s->msgcache, v->path, uv)) {
+		msgcache_free(&s->msgcache);
+		s->msgcache = msgcache_new(v->path, uv);
+	}
+	if (msgcache_refresh(s->msgcache, cache_live, v->mb) < 0)
+		return NULL;
+	return s->msgcache;
+}
+
+/* What the cache holds of one message. */
+struct fetch_cached {
+	struct msgcache *cache;	/* NULL: none */
+	uint32_t uid;
+	struct span base;	/* the Maildir base name */
+	struct span data[MSGCACHE_KINDS];
+	bool have[MSGCACHE_KINDS];
+};
+
+static void
+cache_add(struct fetch_cached *fc, enum msgcache_kind kind, struct span data)
+{
+	if (fc->cache == NULL || fc->have[kind])
+		return;
+	msgcache_add(fc->cache, fc->uid, fc->base, kind, data);
+	fc->have[kind] = true;
+}
+
+/* After a full parse: BODY and BODYSTRUCTURE both, whichever was asked
+ * (they differ only in the extension data). */
+static void
+cache_add_structure(struct fetch_cached *fc, struct fetch_msg *fm)
+{
+	struct message *full = fm->full;
+	struct buf tmp;
+	int k;
+
+	if (fc->cache == NULL || full == NULL)
+		return;
+	buf_init(&tmp, MSGCACHE_RECORD_MAX);
+	for (k = MSGCACHE_BODY; k <= MSGCACHE_BODYSTRUCTURE; k++) {
+		if (fc->have[k])
+			continue;
+		buf_reset(&tmp);
+		if (imap_bodystructure_write(full, k == MSGCACHE_BODYSTRUCTURE,
+		    fm->a, &tmp) == 0)
+			cache_add(fc, (enum msgcache_kind)k, buf_span(&tmp));
+	}
+	buf_clear(&tmp);
+}
+
+/* Look up what r needs of m in the cache and choose how to open the
+ * message: -1 when nothing needs the file, else an enum open_mode;
+ * *hdr_r: answer the header items from the cached header block. */
+static int
+plan_message(const struct fetch_req *r, struct fetch_cached *fc,
+	const struct maildir_mail *m, bool *hdr_r)
+{
+	bool stat_it = false, want_hdr = false, read_hdr = false;
+	size_t i;
+	int k;
+
+	*hdr_r = false;
+	if (fc->cache != NULL) {
+		fc->base = span_make(m->basename,
+		    maildir_filename_base_len(m->basename));
+		for (k = 0; k < MSGCACHE_KINDS; k++)
+			fc->have[k] = msgcache_lookup(fc->cache, m->uid,
+			    fc->base, (enum msgcache_kind)k, &fc->data[k]);
+	}
+	for (i = 0; i < r->n; i++) {
+		const struct fetch_item *it = &r->items[i];
+
+		switch (it->need) {
+		case NEED_NONE:
+			break;
+		case NEED_STAT:
+			stat_it = true;
+			break;
+		case NEED_HEADER:
+			if (it->type == FI_ENVELOPE &&
+			    fc->have[MSGCACHE_ENVELOPE])
+				break;
+			want_hdr = true;
+			if (!fc->have[MSGCACHE_HEADER])
+				read_hdr = true;
+			break;
+		case NEED_STRUCT:
+			if (!fc->have[it->type == FI_BODY ? MSGCACHE_BODY :
+			    MSGCACHE_BODYSTRUCTURE])
+				return OPEN_MAP;
+			break;
+		case NEED_FILE:
+			return OPEN_MAP;
+		}
+	}
+	if (read_hdr)
+		return OPEN_HEADER;
+	*hdr_r = want_hdr;
+	return stat_it ? OPEN_STAT : -1;
+}
+
 /* One message's response. 0, -1 (ghost or vanished: skipped), -2
  * (BINARY of an unknown encoding: NO [UNKNOWN-CTE]). */
 static int
-fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
+fetch_one(struct imap_cmd *c, const struct fetch_req *r,
+	struct msgcache *cache, uint32_t seq)
 {
 	struct mailbox_view *v = c->s->view;
 	struct stream *out = c->s->stream;
 	const struct maildir_mail *m = mailbox_view_mail(v, seq);
 	struct fetch_data data[FETCH_ITEMS_MAX + 2];
 	struct fetch_msg fm;
+	struct fetch_cached fc;
 	bool flags = r->has_flags, seen_set = false, first = true;
+	bool from_cache = false;
 	struct buf b;
 	const char *error;
 	size_t i, k;
-	int ret = 0;
+	int ret = 0, mode = -1;
 
 	if (m == NULL)
 		return -1;
@@ -393,8 +568,23 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		return 0;	/* unchanged: no response (RFC 7162 3.1.4.1) */
 	memset(&fm, 0, sizeof(fm));
 	fm.fd = -1;
-	if (r->need_file && open_mail(c, seq, &fm) < 0)
+	memset(&fc, 0, sizeof(fc));
+	fc.cache = cache;
+	fc.uid = m->uid;
+	if (r->need_file)
+		mode = plan_message(r, &fc, m, &from_cache);
+	if (from_cache)
+		fetch_msg_init_header(&fm, fc.data[MSGCACHE_HEADER], c->arena);
+	if (mode >= 0 && open_mail(c, seq, (enum open_mode)mode, &fm) < 0)
 		return -1;
+	/* open_mail may have re-synced the view */
+	m = mailbox_view_mail(v, seq);
+	if (m == NULL) {
+		fetch_msg_close(&fm);
+		return -1;
+	}
+	fc.base = span_make(m->basename,
+	    maildir_filename_base_len(m->basename));
 	memset(data, 0, sizeof(data));
 	for (i = 0; i < r->n; i++) {
 		const struct fetch_item *it = &r->items[i];
@@ -421,6 +611,8 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			ret = -1;
 			goto out;
 		}
+		fc.base = span_make(m->basename,
+		    maildir_filename_base_len(m->basename));
 	}
 	buf_init(&b, 0);
 	stream_printf(out, "* %u FETCH (", seq);
@@ -463,19 +655,39 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			    (unsigned long long)m->vsize);
 			break;
 		case FI_ENVELOPE: {
-			struct message *hm = fetch_msg_header(&fm);
+			struct message *hm;
+			size_t from = b.len;
 
-			(void)imap_envelope_write(hm != NULL ? hm->root : NULL,
-			    c->arena, &b);
+			if (fc.have[MSGCACHE_ENVELOPE]) {
+				(void)buf_append_span(&b,
+				    fc.data[MSGCACHE_ENVELOPE]);
+				break;
+			}
+			hm = fetch_msg_header(&fm);
+			if (imap_envelope_write(hm != NULL ? hm->root : NULL,
+			    c->arena, &b) == 0 && hm != NULL)
+				cache_add(&fc, MSGCACHE_ENVELOPE, span_make(
+				    b.data + from, b.len - from));
 			break;
 		}
 		case FI_BODY:
 		case FI_BODYSTRUCTURE: {
-			struct message *fullm = fetch_msg_parse(&fm);
+			enum msgcache_kind ck = it->type == FI_BODY ?
+			    MSGCACHE_BODY : MSGCACHE_BODYSTRUCTURE;
+			struct message *fullm;
+			size_t from = b.len;
 
+			if (fc.have[ck]) {
+				(void)buf_append_span(&b, fc.data[ck]);
+				break;
+			}
+			fullm = fetch_msg_parse(&fm);
 			if (fullm == NULL || imap_bodystructure_write(fullm,
 			    it->type == FI_BODYSTRUCTURE, c->arena, &b) < 0)
 				(void)buf_puts(&b, "NIL");
+			else
+				cache_add(&fc, ck, span_make(b.data + from,
+				    b.len - from));
 			break;
 		}
 		case FI_BINARY_SIZE:
@@ -514,6 +726,11 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		stream_printf(out, " UID %u", mailbox_view_uid(v, seq));
 	stream_puts(out, ")\r\n");
 	buf_clear(&b);
+	/* what was parsed anyway goes into the cache */
+	if (fc.cache != NULL && !from_cache && (fm.hdr != NULL ||
+	    fm.full != NULL))
+		cache_add(&fc, MSGCACHE_HEADER, fetch_msg_header_block(&fm));
+	cache_add_structure(&fc, &fm);
 out:
 	for (i = 0; i < r->n; i++)
 		fetch_data_clear(&data[i]);
@@ -528,6 +745,7 @@ cmd_fetch(struct imap_cmd *c)
 	struct imap_seqset set;
 	struct fetch_req *r;
 	const char *error;
+	struct msgcache *cache = NULL;
 	uint32_t *seqs;
 	size_t i, n, gone = 0;
 
@@ -553,13 +771,16 @@ cmd_fetch(struct imap_cmd *c)
 	/* RFC 7162 3.2.6: the UIDs of the set expunged since */
 	if (r->vanished)
 		condstore_send_vanished(c, r->changedsince, &set);
+	if (r->use_cache && n > 0)
+		cache = cache_begin(c);
 	for (i = 0; i < n; i++) {
 		struct arena_mark mark = arena_mark(c->arena);
-		int ret = fetch_one(c, r, seqs[i]);
+		int ret = fetch_one(c, r, cache, seqs[i]);
 
 		/* parse trees of one message live until its response */
 		arena_reset_to(c->arena, mark);
 		if (ret == -2) {
+			msgcache_release(cache);
 			imap_no(c, "UNKNOWN-CTE", "Unknown "
 			    "Content-Transfer-Encoding");
 			return;
@@ -567,6 +788,7 @@ cmd_fetch(struct imap_cmd *c)
 		if (ret < 0)
 			gone++;
 	}
+	msgcache_release(cache);
 	if (gone > 0 && !c->uid) {
 		imap_no(c, "EXPUNGEISSUED", "Some messages were expunged");
 		return;

@@ -28,6 +28,8 @@
 /* Bytes of a header we filter for HEADER.FIELDS in memory (the fields
  * kept are at most this; RFC 5322 sets no limit, Dovecot none either). */
 #define FETCH_HEADER_MAX (8 * 1024 * 1024)
+/* The first read of fetch_msg_open_header: most headers are 1-4 KB. */
+#define FETCH_HEADER_READ (8 * 1024)
 
 /* An open message: the mapped file and, once asked for, its parse. */
 struct fetch_msg {
@@ -41,11 +43,31 @@ struct fetch_msg {
 	struct message *hdr;		/* the header only */
 	struct message *full;		/* the whole message */
 	struct arena *a;		/* the command arena */
+	/* map holds only the header block (fetch_msg_open_header,
+	 * fetch_msg_init_header), not a mapping of the file: size is the
+	 * header's length; only top-level HEADER, HEADER.FIELDS[.NOT] and
+	 * the header parse may be used */
+	bool header_only;
 };
 
 /* Open and map path. -1 (errno; ENOENT when expunged meanwhile). */
 int fetch_msg_open(struct fetch_msg *fm, const char *path, struct arena *a);
 void fetch_msg_close(struct fetch_msg *fm);
+/* Open path and read only its header block into a buffer reused from
+ * call to call (a pread of FETCH_HEADER_READ bytes, more only for a
+ * longer header), for FETCHes that need nothing else: fm->header_only.
+ * A header over FETCH_HEADER_MAX gives a mapping of the whole file, as
+ * fetch_msg_open. The buffer is valid until the next call. -1 (errno). */
+int fetch_msg_open_header(struct fetch_msg *fm, const char *path,
+	struct arena *a);
+/* Use hdr (a header block, e.g. the cache's copy; it must outlive fm)
+ * as the message: fm->header_only, no file. */
+void fetch_msg_init_header(struct fetch_msg *fm, struct span hdr,
+	struct arena *a);
+/* The header block of fm: bytes [0, n) up to and with the first blank
+ * line (the whole message when there is none), as fetch_msg_header
+ * parses it. */
+struct span fetch_msg_header_block(const struct fetch_msg *fm);
 /* The whole message parsed (in fm->a), or NULL on a parse error. */
 struct message *fetch_msg_parse(struct fetch_msg *fm);
 /* The header alone, parsed (the bytes up to and with the first blank
