@@ -451,19 +451,34 @@ cache_begin(struct imap_cmd *c)
 	return s->msgcache;
 }
 
-/* What the cache holds of one message. */
+/* What the cache holds of one message, looked up as needed. */
 struct fetch_cached {
 	struct msgcache *cache;	/* NULL: none */
 	uint32_t uid;
 	struct span base;	/* the Maildir base name */
 	struct span data[MSGCACHE_KINDS];
 	bool have[MSGCACHE_KINDS];
+	bool looked[MSGCACHE_KINDS];
 };
+
+/* Is kind cached? Its bytes are then in fc->data[kind]. */
+static bool
+cached(struct fetch_cached *fc, enum msgcache_kind kind)
+{
+	if (fc->cache == NULL)
+		return false;
+	if (!fc->looked[kind]) {
+		fc->have[kind] = msgcache_lookup(fc->cache, fc->uid, fc->base,
+		    kind, &fc->data[kind]);
+		fc->looked[kind] = true;
+	}
+	return fc->have[kind];
+}
 
 static void
 cache_add(struct fetch_cached *fc, enum msgcache_kind kind, struct span data)
 {
-	if (fc->cache == NULL || fc->have[kind])
+	if (fc->cache == NULL || cached(fc, kind))
 		return;
 	msgcache_add(fc->cache, fc->uid, fc->base, kind, data);
 	fc->have[kind] = true;
@@ -482,7 +497,7 @@ cache_add_structure(struct fetch_cached *fc, struct fetch_msg *fm)
 		return;
 	buf_init(&tmp, MSGCACHE_RECORD_MAX);
 	for (k = MSGCACHE_BODY; k <= MSGCACHE_BODYSTRUCTURE; k++) {
-		if (fc->have[k])
+		if (cached(fc, (enum msgcache_kind)k))
 			continue;
 		buf_reset(&tmp);
 		if (imap_bodystructure_write(full, k == MSGCACHE_BODYSTRUCTURE,
@@ -499,18 +514,12 @@ static int
 plan_message(const struct fetch_req *r, struct fetch_cached *fc,
 	const struct maildir_mail *m, bool *hdr_r)
 {
-	bool stat_it = false, want_hdr = false, read_hdr = false;
+	bool stat_it = false, want_hdr = false;
 	size_t i;
-	int k;
 
 	*hdr_r = false;
-	if (fc->cache != NULL) {
-		fc->base = span_make(m->basename,
-		    maildir_filename_base_len(m->basename));
-		for (k = 0; k < MSGCACHE_KINDS; k++)
-			fc->have[k] = msgcache_lookup(fc->cache, m->uid,
-			    fc->base, (enum msgcache_kind)k, &fc->data[k]);
-	}
+	fc->base = span_make(m->basename,
+	    maildir_filename_base_len(m->basename));
 	for (i = 0; i < r->n; i++) {
 		const struct fetch_item *it = &r->items[i];
 
@@ -521,23 +530,20 @@ plan_message(const struct fetch_req *r, struct fetch_cached *fc,
 			stat_it = true;
 			break;
 		case NEED_HEADER:
-			if (it->type == FI_ENVELOPE &&
-			    fc->have[MSGCACHE_ENVELOPE])
-				break;
-			want_hdr = true;
-			if (!fc->have[MSGCACHE_HEADER])
-				read_hdr = true;
+			if (it->type != FI_ENVELOPE ||
+			    !cached(fc, MSGCACHE_ENVELOPE))
+				want_hdr = true;
 			break;
 		case NEED_STRUCT:
-			if (!fc->have[it->type == FI_BODY ? MSGCACHE_BODY :
-			    MSGCACHE_BODYSTRUCTURE])
+			if (!cached(fc, it->type == FI_BODY ? MSGCACHE_BODY :
+			    MSGCACHE_BODYSTRUCTURE))
 				return OPEN_MAP;
 			break;
 		case NEED_FILE:
 			return OPEN_MAP;
 		}
 	}
-	if (read_hdr)
+	if (want_hdr && !cached(fc, MSGCACHE_HEADER))
 		return OPEN_HEADER;
 	*hdr_r = want_hdr;
 	return stat_it ? OPEN_STAT : -1;
@@ -658,7 +664,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			struct message *hm;
 			size_t from = b.len;
 
-			if (fc.have[MSGCACHE_ENVELOPE]) {
+			if (cached(&fc, MSGCACHE_ENVELOPE)) {
 				(void)buf_append_span(&b,
 				    fc.data[MSGCACHE_ENVELOPE]);
 				break;
@@ -677,7 +683,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			struct message *fullm;
 			size_t from = b.len;
 
-			if (fc.have[ck]) {
+			if (cached(&fc, ck)) {
 				(void)buf_append_span(&b, fc.data[ck]);
 				break;
 			}

@@ -53,6 +53,8 @@ struct msgcache {
 	size_t scanned;			/* records before this are indexed */
 	struct entry *idx;		/* ascending uid */
 	size_t n, cap;
+	const struct entry *last;	/* of the last lookup (FETCH asks
+					 * for several kinds of a UID) */
 	const char *map;
 	size_t map_size;
 	unsigned char *wbuf;		/* records not written yet */
@@ -417,6 +419,16 @@ find(const struct msgcache *c, uint32_t uid)
 {
 	size_t lo = 0, hi = c->n;
 
+	/* FETCH 1:* asks for ascending UIDs: try the next one first */
+	if (c->last != NULL) {
+		size_t at = (size_t)(c->last - c->idx);
+
+		if (c->last->uid == uid)
+			return &c->idx[at];
+		if (at + 1 < c->n && c->idx[at + 1].uid == uid)
+			return &c->idx[at + 1];
+	}
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -600,6 +612,7 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	int attempt;
 
 	msgcache_release(c);
+	c->last = NULL;
 	for (attempt = 0; attempt < 3; attempt++) {
 		if (c->fd < 0 && open_file(c) < 0)
 			return -1;
@@ -645,6 +658,9 @@ msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 {
 	const struct entry *e = find(c, uid);
 	const unsigned char *r;
+
+	if (e != NULL)
+		c->last = e;
 	uint32_t off;
 	size_t rlen;
 
@@ -734,4 +750,5 @@ msgcache_release(struct msgcache *c)
 		return;
 	msgcache_flush(c);
 	unmap(c);
+	c->last = NULL;
 }
