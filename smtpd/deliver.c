@@ -8,8 +8,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "deliver.h"
+#include "header_fixup.h"
 #include "log.h"
 #include "maildir.h"
 #include "queue.h"
@@ -26,6 +28,12 @@ struct delivery {
 	struct queue_entry *queue;		/* remote recipients */
 	char queue_id[13];
 	bool failed;				/* a write failed */
+	/* authenticated submission: Date and Message-ID to add when the
+	 * message has none (RFC 6409 8.2, 8.3) */
+	bool fixup;
+	struct header_fixup hf;
+	char date[64];
+	char message_id[160];
 };
 
 const char *
@@ -135,6 +143,29 @@ begin_copy(struct smtp_session *s, struct delivery *d,
 	return 0;
 }
 
+/* What an authenticated client's message gets if it lacks them. */
+static void
+fixup_begin(const struct smtp_session *s, struct delivery *d)
+{
+	char rnd[17];
+	time_t now = s->now();
+	struct tm tm;
+	int n;
+
+	if (received_date(now, d->date, sizeof(d->date)) < 0)
+		return;
+	str_random_hex(rnd, 8);
+	gmtime_r(&now, &tm);
+	n = snprintf(d->message_id, sizeof(d->message_id),
+	    "<%04d%02d%02d%02d%02d%02d.%s.%s@%s>", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    d->queue_id, rnd, s->cfg->hostname);
+	if (n < 0 || (size_t)n >= sizeof(d->message_id))
+		return;
+	header_fixup_init(&d->hf);
+	d->fixup = true;
+}
+
 int
 deliver_begin(struct smtp_session *s, struct delivery **d_r,
 	enum tern_err *err_r)
@@ -156,6 +187,8 @@ deliver_begin(struct smtp_session *s, struct delivery **d_r,
 		if (begin_copy(s, d, &s->tx.rcpts[i], err_r) < 0)
 			goto fail;
 	}
+	if (s->auth_user != NULL)
+		fixup_begin(s, d);
 	*d_r = d;
 	return 0;
 fail:
@@ -163,8 +196,8 @@ fail:
 	return -1;
 }
 
-int
-deliver_write(struct delivery *d, const void *p, size_t len)
+static int
+write_copies(struct delivery *d, const void *p, size_t len)
 {
 	size_t i;
 
@@ -177,6 +210,50 @@ deliver_write(struct delivery *d, const void *p, size_t len)
 	if (d->queue != NULL && queue_entry_write(d->queue, p, len) < 0)
 		d->failed = true;
 	return d->failed ? -1 : 0;
+}
+
+/* Write the fields the client left out; blank: the body began without
+ * the empty line, so end the header section here. */
+static void
+fixup_write(struct delivery *d, bool blank)
+{
+	char line[256];
+	int n;
+
+	d->fixup = false;
+	if (d->hf.have_date && d->hf.have_message_id)
+		return;
+	if (!d->hf.have_date) {
+		n = snprintf(line, sizeof(line), "Date: %s\r\n", d->date);
+		if (n > 0 && (size_t)n < sizeof(line))
+			(void)write_copies(d, line, (size_t)n);
+	}
+	if (!d->hf.have_message_id) {
+		n = snprintf(line, sizeof(line), "Message-ID: %s\r\n",
+		    d->message_id);
+		if (n > 0 && (size_t)n < sizeof(line))
+			(void)write_copies(d, line, (size_t)n);
+	}
+	if (blank)
+		(void)write_copies(d, "\r\n", 2);
+}
+
+int
+deliver_write(struct delivery *d, const void *p, size_t len)
+{
+	size_t at;
+	bool end;
+
+	if (d->fixup) {
+		at = header_fixup_scan(&d->hf, p, len, &end);
+		if (end) {
+			(void)write_copies(d, p, at);
+			fixup_write(d, d->hf.need_blank);
+			return write_copies(d, (const char *)p + at,
+			    len - at);
+		}
+	}
+	return write_copies(d, p, len);
 }
 
 /* Free *dp and its copies, keeping them (after commit) or taking them
@@ -212,6 +289,9 @@ deliver_commit(struct delivery **dp, enum tern_err *err_r)
 	size_t i;
 
 	*err_r = TERN_ERR_TEMP;
+	/* a message of header fields only: append them at the end */
+	if (d->fixup && header_fixup_can_append(&d->hf))
+		fixup_write(d, false);
 	if (d->failed)
 		goto fail;
 	for (i = 0; i < d->n_copies; i++) {

@@ -284,6 +284,52 @@ class SubmissionTest(Base):
             tok, wire = self.login_and_send(s)
         self.assertDelivered(DEMO_USER, tok, wire, DEMO_USER)
 
+    def sent_headers(self, s, head, auth):
+        """Send head + a body and return the delivered header section
+        below the trace headers (From: first), LF line ends."""
+        tok = token()
+        wire = (("From: <%s>\r\nTo: <%s>\r\nSubject: it %s\r\n" %
+                 (DEMO_USER, DEMO_USER, tok)).encode() + head +
+                b"\r\nbody\r\n")
+        if auth:
+            s.login(DEMO_USER, DEMO_PASSWORD)
+        self.assertEqual(s.sendmail(DEMO_USER, [DEMO_USER], wire), {})
+        hits = find_delivered(DEMO_USER, tok)
+        self.assertEqual(len(hits), 1)
+        with open(hits[0], "rb") as f:
+            _, rest = split_trace(f.read())
+        head_out, _, body = to_lf(rest).partition(b"\n\n")
+        self.assertEqual(body, b"body\n")
+        return head_out.decode()
+
+    def test_missing_date_and_message_id_added(self):
+        # RFC 6409 8.2, 8.3: the MSA adds what an authenticated client
+        # left out, inside the header section
+        with smtplib.SMTP_SSL("127.0.0.1", server.ports["submissions"],
+                              timeout=10, context=tls_context()) as s:
+            head = self.sent_headers(s, b"", True)
+        self.assertEqual(len(re.findall(r"(?m)^Date: ", head)), 1, head)
+        self.assertRegex(head, r"(?m)^Date: \w{3}, \d+ \w{3} \d{4} "
+                         r"\d\d:\d\d:\d\d [+-]\d{4}$")
+        self.assertEqual(len(re.findall(r"(?mi)^Message-ID: ", head)), 1)
+        self.assertRegex(head, r"(?m)^Message-ID: <[^<>@ ]+@[^<>@ ]+>$")
+
+    def test_present_date_and_message_id_kept(self):
+        with smtplib.SMTP_SSL("127.0.0.1", server.ports["submissions"],
+                              timeout=10, context=tls_context()) as s:
+            head = self.sent_headers(
+                s, b"date: Wed, 25 Nov 2026 12:00:00 +0000\r\n", True)
+        self.assertEqual(re.findall(r"(?mi)^Date: .*$", head),
+                         ["date: Wed, 25 Nov 2026 12:00:00 +0000"])
+        self.assertEqual(len(re.findall(r"(?mi)^Message-ID: ", head)), 1)
+
+    def test_mx_adds_nothing(self):
+        # unauthenticated mail from another MTA is passed on as it came
+        with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
+            s.ehlo("client.example")
+            head = self.sent_headers(s, b"", False)
+        self.assertNotRegex(head, r"(?mi)^(Date|Message-ID):")
+
     def test_wrong_password(self):
         with smtplib.SMTP_SSL("127.0.0.1", server.ports["submissions"],
                               timeout=10, context=tls_context()) as s:
