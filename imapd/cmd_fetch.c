@@ -58,6 +58,10 @@ enum fetch_need {
 struct fetch_item {
 	enum fetch_type type;
 	enum fetch_need need;
+	/* a top-level HEADER.FIELDS[.NOT]: answered from the cached
+	 * field index when there is one */
+	bool fields, fields_not;
+	struct span field_list;
 	const char *name;	/* response name, "BODY[TEXT]" */
 	struct span spec;	/* between the brackets */
 	bool binary;
@@ -183,6 +187,9 @@ parse_section_item(struct imap_cmd *c, struct fetch_req *r, struct span a,
 	    sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT)) {
 		it->need = NEED_HEADER;
 		r->use_cache = true;
+		it->fields = sec.kind != IMAP_SECTION_HEADER;
+		it->fields_not = sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT;
+		it->field_list = sec.fields;
 	}
 	it->name = arena_printf(c->arena, "%s[%.*s]", size ? "BINARY.SIZE" :
 	    binary ? "BINARY" : "BODY", (int)it->spec.len, it->spec.p);
@@ -354,6 +361,21 @@ format_date(time_t t, struct buf *out)
 	    (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
+/* Append v in decimal: FETCH formats a few numbers per message, and
+ * printf is a tenth of a cached header FETCH's time. */
+static void
+append_u64(struct buf *b, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	(void)buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
 /* Set \Seen on seq when a body fetch asks for it. */
 static void
 mark_seen(struct imap_cmd *c, uint32_t seq, const struct maildir_mail *m,
@@ -484,6 +506,20 @@ cache_add(struct fetch_cached *fc, enum msgcache_kind kind, struct span data)
 	fc->have[kind] = true;
 }
 
+/* The field index of a parsed header (HEADER.FIELDS without a parse). */
+static void
+cache_add_fields(struct fetch_cached *fc, const struct message *hm)
+{
+	struct buf tmp;
+
+	if (fc->cache == NULL || hm == NULL || cached(fc, MSGCACHE_FIELDS))
+		return;
+	buf_init(&tmp, MSGCACHE_RECORD_MAX);
+	if (fetch_fields_index(hm, &tmp) == 0)
+		cache_add(fc, MSGCACHE_FIELDS, buf_span(&tmp));
+	buf_clear(&tmp);
+}
+
 /* After a full parse: BODY and BODYSTRUCTURE both, whichever was asked
  * (they differ only in the extension data). */
 static void
@@ -598,6 +634,11 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 
 		if (it->type != FI_SECTION && it->type != FI_BINARY_SIZE)
 			continue;
+		if (it->fields && cached(&fc, MSGCACHE_FIELDS) &&
+		    cached(&fc, MSGCACHE_HEADER) && fetch_fields_from_index(
+		    fc.data[MSGCACHE_HEADER], fc.data[MSGCACHE_FIELDS],
+		    it->field_list, it->fields_not, &data[i]) == 0)
+			continue;
 		n = fetch_section(&fm, it->spec, it->binary, &data[i], &error);
 		if (n < 0) {
 			ret = n == -2 ? -2 : -1;
@@ -621,7 +662,10 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		    maildir_filename_base_len(m->basename));
 	}
 	buf_init(&b, 0);
-	stream_printf(out, "* %u FETCH (", seq);
+	(void)buf_puts(&b, "* ");
+	append_u64(&b, seq);
+	(void)buf_puts(&b, " FETCH (");
+	stream_write(out, b.data, b.len);
 	for (k = 0; k < r->n + (flags && !r->has_flags ? 1 : 0); k++) {
 		/* the implied FLAGS go after UID or first */
 		size_t at = r->has_uid ? 1 : 0;
@@ -644,11 +688,14 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			it = &r->items[i];
 		}
 		buf_reset(&b);
-		(void)buf_appendf(&b, "%s%s ", first ? "" : " ", it->name);
+		if (!first)
+			(void)buf_putc(&b, ' ');
+		(void)buf_puts(&b, it->name);
+		(void)buf_putc(&b, ' ');
 		first = false;
 		switch (it->type) {
 		case FI_UID:
-			(void)buf_appendf(&b, "%u", mailbox_view_uid(v, seq));
+			append_u64(&b, mailbox_view_uid(v, seq));
 			break;
 		case FI_FLAGS:
 			(void)mailbox_view_format_flags(v, seq, &b);
@@ -657,8 +704,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			format_date(fm.mtime, &b);
 			break;
 		case FI_SIZE:
-			(void)buf_appendf(&b, "%llu",
-			    (unsigned long long)m->vsize);
+			append_u64(&b, m->vsize);
 			break;
 		case FI_ENVELOPE: {
 			struct message *hm;
@@ -710,10 +756,12 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			    it->partial ? it->len : UINT64_MAX);
 
 			/* RFC 3516 4.2: BINARY content with NUL is literal8 */
-			(void)buf_appendf(&b, "%s{%llu}\r\n", it->binary &&
-			    data[i].mem && memchr(data[i].buf.data, '\0',
-			    data[i].buf.len) != NULL ? "~" : "",
-			    (unsigned long long)n);
+			if (it->binary && data[i].mem && memchr(
+			    data[i].buf.data, '\0', data[i].buf.len) != NULL)
+				(void)buf_putc(&b, '~');
+			(void)buf_putc(&b, '{');
+			append_u64(&b, n);
+			(void)buf_puts(&b, "}\r\n");
 			stream_write(out, b.data, b.len);
 			buf_reset(&b);
 			fetch_data_write(&fm, &data[i], off, n, out);
@@ -733,9 +781,12 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	stream_puts(out, ")\r\n");
 	buf_clear(&b);
 	/* what was parsed anyway goes into the cache */
-	if (fc.cache != NULL && !from_cache && (fm.hdr != NULL ||
-	    fm.full != NULL))
-		cache_add(&fc, MSGCACHE_HEADER, fetch_msg_header_block(&fm));
+	if (fc.cache != NULL && (fm.hdr != NULL || fm.full != NULL)) {
+		if (!from_cache)
+			cache_add(&fc, MSGCACHE_HEADER,
+			    fetch_msg_header_block(&fm));
+		cache_add_fields(&fc, fetch_msg_header(&fm));
+	}
 	cache_add_structure(&fc, &fm);
 out:
 	for (i = 0; i < r->n; i++)

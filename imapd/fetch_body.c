@@ -294,6 +294,89 @@ filter_fields(const struct message *m, const struct message_part *p,
 	return buf_puts(out, "\r\n");
 }
 
+static void
+put_u32(struct buf *out, uint32_t v, int *ret)
+{
+	char b[4];
+
+	b[0] = (char)(v & 0xff);
+	b[1] = (char)((v >> 8) & 0xff);
+	b[2] = (char)((v >> 16) & 0xff);
+	b[3] = (char)(v >> 24);
+	if (buf_append(out, b, 4) < 0)
+		*ret = -1;
+}
+
+static uint32_t
+get_u32(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+	    (uint32_t)u[3] << 24;
+}
+
+int
+fetch_fields_index(const struct message *m, struct buf *out)
+{
+	const struct message_part *p = m->root;
+	unsigned i;
+	int ret = 0;
+
+	if (m->data.len > UINT32_MAX)
+		return -1;
+	for (i = 0; p != NULL && i < p->nfields; i++) {
+		const struct message_field *f = &p->fields[i];
+
+		put_u32(out, (uint32_t)(f->name.p - m->data.p), &ret);
+		put_u32(out, (uint32_t)f->name.len, &ret);
+		put_u32(out, (uint32_t)(f->value.p + f->value.len -
+		    m->data.p), &ret);
+	}
+	return ret;
+}
+
+int
+fetch_fields_from_index(struct span hdr, struct span index, struct span list,
+	bool not, struct fetch_data *d)
+{
+	struct message m;
+	size_t i;
+
+	if (index.len % 12 != 0)
+		return -1;
+	for (i = 0; i < index.len; i += 12) {
+		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
+		size_t e = get_u32(index.p + i + 8);
+
+		if (s > hdr.len || n > hdr.len - s || e < s + n || e > hdr.len)
+			return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.data = hdr;
+	memset(d, 0, sizeof(*d));
+	d->mem = true;
+	buf_init(&d->buf, FETCH_HEADER_MAX);
+	/* as filter_fields() */
+	for (i = 0; i < index.len; i += 12) {
+		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
+		size_t e = get_u32(index.p + i + 8);
+
+		if (field_listed(list, span_make(hdr.p + s, n)) == not)
+			continue;
+		if (message_append_crlf(&m, s, e, &d->buf) < 0 ||
+		    buf_puts(&d->buf, "\r\n") < 0) {
+			fetch_data_clear(d);
+			return -1;
+		}
+	}
+	if (buf_puts(&d->buf, "\r\n") < 0) {
+		fetch_data_clear(d);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 from_section(struct fetch_msg *fm, const struct message *m, struct span spec,
 	struct fetch_data *d, const char **error_r)

@@ -94,6 +94,22 @@ void fetch_data_clear(struct fetch_data *fd);
 int fetch_section(struct fetch_msg *fm, struct span spec, bool binary,
 	struct fetch_data *d, const char **error_r);
 
+/*
+ * The fields of a parsed header m (its root part) as an index into its
+ * bytes, appended to out: per field three little-endian u32, the offset
+ * and length of the name and the end of the value (the field without
+ * its final line end). -1 when out is full.
+ */
+int fetch_fields_index(const struct message *m, struct buf *out);
+/*
+ * HEADER.FIELDS (not: .NOT) of the header block hdr from its index
+ * (fetch_fields_index() of its parse), into d as fetch_section() gives
+ * it; list is the "(name ...)" of the section. -1 when the index does
+ * not fit hdr or the result is too big (the caller parses instead).
+ */
+int fetch_fields_from_index(struct span hdr, struct span index,
+	struct span list, bool not, struct fetch_data *d);
+
 /* The wire size of d from octet off, at most len (partial; len
  * UINT64_MAX: to the end). */
 uint64_t fetch_data_size(struct fetch_msg *fm, const struct fetch_data *d,

@@ -2,7 +2,8 @@
 /*
  * msgcache: a per-folder cache file ("tern-cache" beside dovecot-uidlist)
  * of what is expensive to compute from an immutable Maildir message: its
- * raw header block, ENVELOPE, BODY and BODYSTRUCTURE (RFC 9051 7.5.2).
+ * raw header block and where its fields are, ENVELOPE, BODY and
+ * BODYSTRUCTURE (RFC 9051 7.5.2).
  * A cache in DESIGN.md's sense: deleting it loses nothing, and nothing in
  * it is trusted unless it checks. The file is a header (magic, version,
  * UIDVALIDITY, checksum) and append-only records (length, 64-bit
@@ -47,6 +48,8 @@ enum msgcache_kind {
 	MSGCACHE_ENVELOPE,	/* "(...)" as FETCH ENVELOPE sends it */
 	MSGCACHE_BODY,		/* "(...)" of FETCH BODY */
 	MSGCACHE_BODYSTRUCTURE,	/* "(...)" of FETCH BODYSTRUCTURE */
+	MSGCACHE_FIELDS,	/* where HEADER's fields are (see
+				 * fetch_fields_index()) */
 	MSGCACHE_KINDS
 };
 
