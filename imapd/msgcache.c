@@ -736,11 +736,6 @@ msgcache_flush(struct msgcache *c)
 		c->no_write = true;
 	}
 	c->wlen = 0;
-	if (c->wcap > 4 * MSGCACHE_WRITE_BATCH) {
-		free(c->wbuf);
-		c->wbuf = NULL;
-		c->wcap = 0;
-	}
 }
 
 void
@@ -751,4 +746,8 @@ msgcache_release(struct msgcache *c)
 	msgcache_flush(c);
 	unmap(c);
 	c->last = NULL;
+	/* an idle session keeps only the index */
+	free(c->wbuf);
+	c->wbuf = NULL;
+	c->wcap = 0;
 }
