@@ -10,7 +10,10 @@
  * partial <o.n> answered as "BODY[...]<o>"). CONDSTORE (RFC 7162 3.1.4):
  * the MODSEQ item, the CHANGEDSINCE modifier (0 tolerated for iPhone
  * Mail), MODSEQ beside FLAGS once enabled; QRESYNC's VANISHED modifier
- * (3.2.6).
+ * (3.2.6). ENVELOPE, BODY, BODYSTRUCTURE and the top-level header
+ * sections come from the folder's cache (msgcache.c) when it has them,
+ * without opening the message; what a FETCH parses anyway goes into it.
+ * Items that need only the header read only the header block.
  */
 #include <errno.h>
 #include <sys/stat.h>

@@ -2,7 +2,9 @@
 /*
  * fetch_body: the bytes FETCH sends for BODY[...], RFC822* and BINARY[]
  * (RFC 9051 6.4.5, 7.5.2; RFC 3516). A message file is mapped, not read:
- * a 64 KiB slice of a 30 MB message touches only its pages. Stored
+ * a 64 KiB slice of a 30 MB message touches only its pages; when only
+ * its header is wanted, just the header block is read (or taken from
+ * the cache, fetch_msg_init_header). Stored
  * messages have LF line ends; the wire form has CRLF, so sizes and
  * partial offsets <o.n> count each bare LF as two bytes. Top-level
  * HEADER, HEADER.FIELDS and TEXT parse only the header (lib/message on
