@@ -8,7 +8,10 @@
  * dovecot-keywords). The target's dovecot-uidlist gives the new UIDs
  * under its lock (a sync), after the directories are fsynced. MOVE
  * sends "* OK [COPYUID ...]" first, then expunges the originals and
- * sends their EXPUNGE lines before the tagged OK (RFC 6851 3.3).
+ * sends their EXPUNGE lines before the tagged OK (RFC 6851 3.3). A
+ * message expunged by another session fails COPY/MOVE by sequence
+ * number with NO [EXPUNGEISSUED], copying nothing; the UID forms skip
+ * it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,9 +78,9 @@ struct copied {
 	uint32_t src_seq;
 };
 
-/* One message into t: 0, 1 when the source is gone, -1 on error. */
+/* copy_one() without the retry. */
 static int
-copy_one(struct imap_cmd *c, struct msgstore_target *t, uint32_t seq,
+copy_file_of(struct imap_cmd *c, struct msgstore_target *t, uint32_t seq,
 	struct copied *out, bool *used_new, bool *used_cur)
 {
 	struct mailbox_view *v = c->s->view;
@@ -122,6 +125,24 @@ copy_one(struct imap_cmd *c, struct msgstore_target *t, uint32_t seq,
 	return 0;
 }
 
+/* One message into t: 0, 1 when the source is gone, -1 on error. */
+static int
+copy_one(struct imap_cmd *c, struct msgstore_target *t, uint32_t seq,
+	struct copied *out, bool *used_new, bool *used_cur)
+{
+	struct mailbox_view *v = c->s->view;
+	int attempt, ret = 1;
+
+	/* a flag change elsewhere renames the file: sync and retry once;
+	 * after the sync an expunged message is a ghost */
+	for (attempt = 0; attempt < 2 && ret == 1; attempt++) {
+		if (attempt > 0 && mailbox_view_sync(v, NULL, NULL) < 0)
+			break;
+		ret = copy_file_of(c, t, seq, out, used_new, used_cur);
+	}
+	return ret;
+}
+
 static void
 do_copy(struct imap_cmd *c, bool move)
 {
@@ -135,7 +156,7 @@ do_copy(struct imap_cmd *c, bool move)
 	enum tern_err err;
 	uint32_t *seqs, *src_uids, *dst_uids;
 	char **bases;
-	bool used_new = false, used_cur = false;
+	bool used_new = false, used_cur = false, gone = false;
 	struct buf code;
 	size_t i, n, k = 0;
 
@@ -154,6 +175,15 @@ do_copy(struct imap_cmd *c, bool move)
 	if (move && v->readonly) {
 		imap_no(c, "READ-ONLY", "Mailbox is read-only");
 		return;
+	}
+	/* RFC 9051 6.4.7: a COPY that fails copies nothing, so a ghost
+	 * named by sequence number fails it before any side effect (RFC
+	 * 9051 7.1 EXPUNGEISSUED, as Dovecot); UID COPY skips it */
+	for (i = 0; i < n && !c->uid; i++) {
+		if (mailbox_view_mail(v, seqs[i]) == NULL) {
+			imap_expunge_issued(c);
+			return;
+		}
 	}
 	if (msgstore_open(s, name, &t, &err, &error) < 0) {
 		if (err != TERN_ERR_NOTFOUND)
@@ -174,6 +204,11 @@ do_copy(struct imap_cmd *c, bool move)
 		}
 		if (ret == 0)
 			k++;
+		else if (!c->uid) {
+			/* expunged while we copied: undo, as above */
+			gone = true;
+			goto fail;
+		}
 	}
 	/* durable before the UIDs are given out and the OK is sent */
 	if ((used_new && (maildir_path(dir, sizeof(dir), "%s/new",
@@ -228,12 +263,16 @@ do_copy(struct imap_cmd *c, bool move)
 	imap_ok(c, NULL, "Move completed");
 	return;
 fail:
-	log_error(move ? "move" : "copy", "mailbox=\"%s\" error=\"%s\"", name,
-	    error);
+	if (!gone)
+		log_error(move ? "move" : "copy", "mailbox=\"%s\" "
+		    "error=\"%s\"", name, error);
 	for (i = 0; i < k; i++)
 		(void)unlink(done[i].path);
 	msgstore_close(&t);
-	imap_store_error(c, err, false);
+	if (gone)
+		imap_expunge_issued(c);
+	else
+		imap_store_error(c, err, false);
 }
 
 void

@@ -849,8 +849,10 @@ cmd_fetch(struct imap_cmd *c)
 			gone++;
 	}
 	msgcache_release(cache);
+	/* RFC 9051 7.1: the others were answered; UID FETCH skips
+	 * expunged UIDs silently (6.4.9) */
 	if (gone > 0 && !c->uid) {
-		imap_no(c, "EXPUNGEISSUED", "Some messages were expunged");
+		imap_expunge_issued(c);
 		return;
 	}
 	imap_ok(c, NULL, "Fetch completed");

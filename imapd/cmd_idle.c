@@ -182,9 +182,10 @@ read_line:
 			imap_bad(c, NULL, "Expected DONE");
 		} else {
 			/* EOF or an I/O error mid-IDLE (Thunderbird just
-			 * closes): nobody reads the reply, and the
-			 * session's next read sees the EOF and logs it */
-			imap_no(c, NULL, "IDLE ended");
+			 * closes): a normal end, not a failed command;
+			 * the session's next read sees the EOF and logs
+			 * it */
+			imap_gone(c);
 		}
 		return;
 	}

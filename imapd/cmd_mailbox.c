@@ -297,7 +297,8 @@ send_status(struct imap_cmd *c, const char *name, unsigned items,
 			unseen++;
 		if (maildir_flags_has(m->flags, 'T'))
 			deleted++;
-		if (m->in_new)
+		/* what the next SELECT gets (RFC 3501 2.3.2) */
+		if (m->uid >= mb->first_recent_uid)
 			recent++;
 	}
 	buf_init(&line, 0);

@@ -42,12 +42,6 @@ send_line(struct imap_cmd *c, const struct buf *b)
 {
 	stream_write(c->s->stream, b->data, b->len);
 	stream_puts(c->s->stream, "\r\n");
-	if (log_enabled(LOG_LEVEL_DEBUG)) {
-		char esc[LOG_ESCAPE_SIZE];
-
-		log_debug("trace", "S: %s", log_escape(b->data, b->len, esc,
-		    sizeof(esc)));
-	}
 }
 
 /* RFC 5182 2.4: with only MIN and/or MAX, only those are saved. */

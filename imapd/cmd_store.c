@@ -6,7 +6,8 @@
  * PERMANENTFLAGS are announced before any FETCH uses them. Each changed
  * (or, without .SILENT, each named) message gets "* n FETCH (FLAGS ...)",
  * with UID for UID STORE (RFC 9051 6.4.9). Expunged messages (ghosts)
- * are skipped, as Dovecot does. CONDSTORE (RFC 7162 3.1.3): FETCH
+ * are skipped; STORE by sequence number then ends with NO
+ * [EXPUNGEISSUED] (RFC 9051 7.1), UID STORE with OK. CONDSTORE (RFC 7162 3.1.3): FETCH
  * carries MODSEQ, and (UNCHANGEDSINCE n) stores only where the modseq
  * is at most n, atomically with the rename, listing the others in
  * [MODIFIED set].
@@ -147,7 +148,7 @@ cmd_store(struct imap_cmd *c)
 	const char *error;
 	uint32_t *seqs, *modified;
 	uint64_t mask, unchangedsince = UINT64_MAX;
-	size_t i, n, n_modified = 0, first = 1;
+	size_t i, n, n_modified = 0, first = 1, gone = 0;
 	bool silent, created = false, failed = false, condstore, any = false;
 	/* per message: 0 skipped, 'k' kept, 'c' changed, 'm' modified */
 	char *state;
@@ -211,8 +212,10 @@ cmd_store(struct imap_cmd *c)
 		char letters[MAILDIR_FLAGS_MAX];
 		uint64_t old, new;
 
-		if (m == NULL)
-			continue;	/* a ghost: expunged elsewhere */
+		if (m == NULL) {
+			gone++;		/* a ghost: expunged elsewhere */
+			continue;
+		}
 		old = msgflags_mask(m->flags);
 		if (mode == STORE_ADD)
 			new = old | mask;
@@ -235,6 +238,7 @@ cmd_store(struct imap_cmd *c)
 			    unchangedsince, &err, &error) < 0) {
 				if (err == TERN_ERR_NOTFOUND) {
 					state[i] = 0;
+					gone++;
 					continue;
 				}
 				if (err == TERN_ERR_EXISTS) {
@@ -278,6 +282,12 @@ cmd_store(struct imap_cmd *c)
 		(void)msgstore_format_uidset(modified, n_modified, &b);
 		imap_ok(c, buf_str(&b), "Conditional STORE failed");
 		buf_clear(&b);
+		return;
+	}
+	/* RFC 9051 7.1: the others were stored; UID STORE skips expunged
+	 * UIDs silently */
+	if (gone > 0 && !c->uid) {
+		imap_expunge_issued(c);
 		return;
 	}
 	imap_ok(c, NULL, "Store completed");

@@ -151,12 +151,6 @@ condstore_send_vanished(struct imap_cmd *c, uint64_t since,
 	    &b) == 0 && b.len > strlen("* VANISHED (EARLIER) ")) {
 		(void)buf_puts(&b, "\r\n");
 		stream_write(c->s->stream, b.data, b.len);
-		if (log_enabled(LOG_LEVEL_DEBUG)) {
-			char esc[LOG_ESCAPE_SIZE];
-
-			log_debug("trace", "S: %s", log_escape(b.data,
-			    b.len - 2, esc, sizeof(esc)));
-		}
 	}
 	buf_clear(&b);
 }

@@ -78,6 +78,7 @@ struct imap_session {
 	char sep;			/* '/' or '.' on the wire */
 	unsigned enabled;		/* enum imap_enabled */
 	struct imap_reader reader;
+	struct imap_trace trace_out;	/* -d: what we send (trace.h) */
 	struct mailbox_view *view;	/* selected mailbox, or NULL */
 	struct msgcache *msgcache;	/* its FETCH cache (cmd_fetch.c) */
 	struct append_state *append;	/* cmd_append.c's reader hook */
@@ -97,7 +98,7 @@ struct imap_cmd {
 	size_t n_args;
 	struct arena *arena;		/* = s->cmd_arena */
 	unsigned n_final;		/* tagged replies: must end as 1 */
-	char result;			/* 'O', 'N', 'B' */
+	char result;			/* 'O', 'N', 'B'; 'G': client gone */
 	bool close;			/* close after the reply */
 	bool start_tls;			/* handshake after the reply */
 };

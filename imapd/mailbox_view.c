@@ -24,6 +24,14 @@ static const struct {
 	{ 'D', "\\Draft" },
 };
 
+/* SELECT takes the \Recent messages, EXAMINE only shows them (RFC 3501
+ * 2.3.2, 6.3.2). */
+static enum maildir_sync_flags
+sync_flags(bool readonly)
+{
+	return readonly ? 0 : MAILDIR_SYNC_CLAIM_RECENT;
+}
+
 static void
 add_msg(struct mailbox_view *v, const struct maildir_mail *m)
 {
@@ -37,7 +45,7 @@ add_msg(struct mailbox_view *v, const struct maildir_mail *m)
 	memset(vm, 0, sizeof(*vm));
 	vm->uid = m->uid;
 	memcpy(vm->flags, m->flags, sizeof(vm->flags));
-	vm->recent = m->in_new;
+	vm->recent = m->uid >= v->mb->first_recent_uid;
 }
 
 /* Merge the store's list (ascending uid) into the view. */
@@ -89,7 +97,8 @@ mailbox_view_open(const char *path, const char *name, bool readonly,
 {
 	struct mailbox_view *v = xcalloc(1, sizeof(*v));
 
-	if (maildir_mailbox_open(path, 0, &v->mb, err_r, error_r) < 0) {
+	if (maildir_mailbox_open(path, sync_flags(readonly), &v->mb, err_r,
+	    error_r) < 0) {
 		free(v);
 		return -1;
 	}
@@ -126,7 +135,8 @@ mailbox_view_sync(struct mailbox_view *v, enum tern_err *err_r,
 	enum tern_err err;
 	const char *error;
 
-	if (maildir_mailbox_sync(v->mb, 0, &err, &error) < 0) {
+	if (maildir_mailbox_sync(v->mb, sync_flags(v->readonly), &err,
+	    &error) < 0) {
 		if (err_r != NULL)
 			*err_r = err;
 		if (error_r != NULL)

@@ -7,8 +7,10 @@
  * sequence numbers); new messages are appended and announced with
  * EXISTS; flag changes made elsewhere are announced as FETCH (FLAGS).
  * Changes are found by re-syncing the Maildir at command boundaries
- * (mailbox_view_sync). \Recent is "in new/ when this session first saw
- * it" (imapd leaves new/ files in place; a flag change moves them).
+ * (mailbox_view_sync). \Recent is set in the one session whose sync
+ * first saw the message (RFC 3501 2.3.2; lib/maildir_recent): a
+ * read-write view claims the folder's new UIDs at each sync, a read-only
+ * one (EXAMINE) shows the unclaimed ones without taking them.
  *
  * For the FETCH/STORE/SEARCH/COPY/EXPUNGE/IDLE handlers:
  *   seqs:  mailbox_view_resolve() turns a sequence set (or UID set) into

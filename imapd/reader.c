@@ -7,6 +7,7 @@
  * RFC 7888 (LITERAL+, [TOOBIG] after RFC 4469/7889), RFC 3516 (~{N}).
  */
 #include "reader.h"
+#include "log.h"
 #include "str.h"
 #include "tern.h"
 
@@ -21,6 +22,7 @@ imap_reader_init(struct imap_reader *r, struct stream *s,
 	r->limits = *limits;
 	buf_init(&r->line, limits->line_max);
 	buf_init(&r->text, limits->line_max + limits->mem_max + 2);
+	imap_trace_init(&r->trace, 'C');
 }
 
 void
@@ -28,6 +30,17 @@ imap_reader_clear(struct imap_reader *r)
 {
 	buf_clear(&r->line);
 	buf_clear(&r->text);
+	imap_trace_clear(&r->trace);
+}
+
+/* The line just read (and its CRLF) into the trace, unless secret. */
+static void
+trace_line(struct imap_reader *r)
+{
+	if (r->secret || !log_enabled(LOG_LEVEL_DEBUG))
+		return;
+	imap_trace_bytes(&r->trace, r->line.data, r->line.len);
+	imap_trace_bytes(&r->trace, "\r\n", 2);
 }
 
 static bool
@@ -174,6 +187,8 @@ stream_literal(struct imap_reader *r, uint64_t size)
 
 		if (got <= 0)
 			return (int)got;
+		if (!r->secret)
+			imap_trace_bytes(&r->trace, chunk, (size_t)got);
 		/* a failing sink remembers it; the bytes are still read */
 		(void)r->hook.write(r->hook.ctx, chunk, (size_t)got);
 		size -= (uint64_t)got;
@@ -195,6 +210,9 @@ imap_reader_read(struct imap_reader *r, struct arena *a,
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->tag = span_make("*", 1);
 	buf_reset(&r->text);
+	/* a refused command may have left the trace inside a literal */
+	imap_trace_reset(&r->trace);
+	r->secret = false;
 	n = stream_read_line(r->stream, &r->line, r->limits.line_max, NULL);
 	if (n == 0)
 		return IMAP_READ_EOF;
@@ -205,6 +223,17 @@ imap_reader_read(struct imap_reader *r, struct arena *a,
 		cmd->error = "Command line too long";
 		return IMAP_READ_BAD;
 	}
+	if (imap_split_command(buf_span(&r->line), &cmd->tag, &cmd->name,
+	    &rest, &error) == 0 && (span_eq_ci(cmd->name, "LOGIN") ||
+	    span_eq_ci(cmd->name, "AUTHENTICATE"))) {
+		/* STYLE.md 8: no secret in the trace, not even its size */
+		if (log_enabled(LOG_LEVEL_DEBUG))
+			log_debug("trace", "C: %.*s %.*s ***",
+			    (int)cmd->tag.len, cmd->tag.p, (int)cmd->name.len,
+			    cmd->name.p);
+		r->secret = true;
+	}
+	trace_line(r);
 	if (imap_split_command(buf_span(&r->line), &cmd->tag, &cmd->name,
 	    &rest, &error) < 0) {
 		/* the tag must outlive the line buffer */
@@ -283,10 +312,15 @@ imap_reader_read(struct imap_reader *r, struct arena *a,
 			cmd->literal_streamed = true;
 			n = stream_literal(r, size);
 		} else {
+			size_t at = r->text.len;
+
 			in_mem++;
 			mem += (size_t)size;
 			n = stream_read_exact(r->stream, &r->text,
 			    (size_t)size);
+			if (n > 0 && !r->secret)
+				imap_trace_bytes(&r->trace, r->text.data + at,
+				    r->text.len - at);
 		}
 		if (n == 0)
 			return IMAP_READ_EOF;
@@ -303,6 +337,7 @@ imap_reader_read(struct imap_reader *r, struct arena *a,
 			cmd->error = "Command line too long";
 			return IMAP_READ_BAD;
 		}
+		trace_line(r);
 	}
 	cmd->args.text = span_make(r->text.data + args_off,
 	    r->text.len - args_off);
@@ -319,5 +354,9 @@ imap_reader_line(struct imap_reader *r, struct span *line_r)
 	    NULL);
 
 	*line_r = buf_span(&r->line);
+	/* AUTHENTICATE's responses are secret, IDLE's DONE is not */
+	if (n == 1 && log_enabled(LOG_LEVEL_DEBUG))
+		imap_trace_line(&r->trace, r->secret ? "***" : r->line.data,
+		    r->secret ? 3 : r->line.len);
 	return n;
 }

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "imap_parse.h"
 #include "stream.h"
+#include "trace.h"
 #include "tern.h"
 
 #define IMAP_LITERALS_MAX 64		/* literals in one command kept in
@@ -53,6 +54,10 @@ struct imap_reader {
 	struct imap_literal_hook hook;	/* begin NULL: none */
 	struct buf line;
 	struct buf text;		/* the assembled command */
+	/* the debug trace of what the client sent; secret: the command
+	 * read last was LOGIN or AUTHENTICATE, shown as "***" */
+	struct imap_trace trace;
+	bool secret;
 };
 
 enum imap_read_status {

@@ -19,13 +19,8 @@ vline(struct stream *st, const char *prefix, const char *fmt, va_list ap)
 	char text[IMAP_REPLY_TEXT_MAX];
 
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	/* the session's stream tap traces it (trace.h) */
 	stream_printf(st, "%s%s\r\n", prefix, text);
-	if (log_enabled(LOG_LEVEL_DEBUG)) {
-		char esc[LOG_ESCAPE_SIZE];
-
-		log_debug("trace", "S: %s%s", prefix,
-		    log_escape(text, strlen(text), esc, sizeof(esc)));
-	}
 }
 
 void
@@ -86,10 +81,6 @@ tagged(struct imap_cmd *c, const char *status, const char *code,
 		    text);
 	else
 		stream_printf(c->s->stream, "%s%s\r\n", prefix, text);
-	if (log_enabled(LOG_LEVEL_DEBUG))
-		log_debug("trace", "S: %s%s%s%s%s", prefix,
-		    code != NULL ? "[" : "", code != NULL ? code : "",
-		    code != NULL ? "] " : "", text);
 	if (status[0] != 'O') {
 		char esc[LOG_ESCAPE_SIZE];
 
@@ -129,6 +120,20 @@ imap_bad(struct imap_cmd *c, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	tagged(c, "BAD", code, fmt, ap);
 	va_end(ap);
+}
+
+void
+imap_gone(struct imap_cmd *c)
+{
+	c->n_final++;
+	c->result = 'G';
+}
+
+void
+imap_expunge_issued(struct imap_cmd *c)
+{
+	imap_no(c, "EXPUNGEISSUED",
+	    "Some of the requested messages no longer exist");
 }
 
 const char *

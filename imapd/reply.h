@@ -31,6 +31,12 @@ void imap_no(struct imap_cmd *c, const char *code, const char *fmt, ...)
 void imap_bad(struct imap_cmd *c, const char *code, const char *fmt, ...)
 	TERN_PRINTF(3, 4);
 
+/* End c without a tagged reply because the client has gone (EOF or an
+ * I/O error while the command waited for it: Thunderbird closes in the
+ * middle of IDLE). Counts as the command's one final reply, but not as
+ * NO or BAD; the session's next read meets the end and logs it. */
+void imap_gone(struct imap_cmd *c);
+
 /* The store-error map (Dovecot's imap_get_error_string): NOTFOUND
  * [NONEXISTENT] (or [TRYCREATE] with trycreate), EXISTS
  * [ALREADYEXISTS], PERM [NOPERM], QUOTA [OVERQUOTA], TOOBIG [TOOBIG],
@@ -39,6 +45,12 @@ void imap_bad(struct imap_cmd *c, const char *code, const char *fmt, ...)
 void imap_store_error(struct imap_cmd *c, enum tern_err err, bool trycreate);
 /* The response code of the map above ("NONEXISTENT"...). */
 const char *imap_store_error_code(enum tern_err err, bool trycreate);
+
+/* "NO [EXPUNGEISSUED] Some of the requested messages no longer exist":
+ * a command by sequence number (FETCH, STORE, COPY, MOVE) named a
+ * message that another session expunged and whose EXPUNGE this session
+ * may not send yet (RFC 9051 7.1, RFC 2180 4.1.3; Dovecot's text). */
+void imap_expunge_issued(struct imap_cmd *c);
 
 /* Send the pending changes of the selected mailbox now (NOOP, IDLE).
  * Called by imap_ok/no before the tagged line. */

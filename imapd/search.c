@@ -2,9 +2,10 @@
 /*
  * search: the SEARCH evaluator (see search.h). The key tree is at most
  * SEARCH_DEPTH_MAX deep (search_parse.c checks it), so evaluation may
- * recurse with a checked depth (STYLE.md 7.3). A message's file is read
- * at most twice: its header block for header keys, and mmap()ed whole
- * when a BODY or TEXT key needs it.
+ * recurse with a checked depth (STYLE.md 7.3). A message's file is opened
+ * once, when a key first needs it: its first SEARCH_READ_CHUNK bytes
+ * serve header keys, the rest is read (into one buffer reused for the
+ * whole search) only when a BODY or TEXT key needs it.
  */
 #include <assert.h>
 #include <errno.h>
@@ -18,11 +19,21 @@
 #include <unistd.h>
 
 #include "search.h"
+#include "casefold.h"
 #include "keywords.h"
 #include "maildir.h"
+#include "fileio.h"
 #include "message.h"
 #include "str.h"
 #include "tern.h"
+#include "xmalloc.h"
+
+/* Buffers and directories kept from message to message. */
+struct search_files {
+	char *data;
+	size_t cap;
+	int new_fd, cur_fd;	/* -1 when they could not be opened */
+};
 
 /* One message being evaluated; its data lives in the search arena
  * until the next message (arena_reset_to). */
@@ -31,7 +42,9 @@ struct msg_ctx {
 	struct arena *a;
 	uint32_t seq;
 	const struct maildir_mail *mail;
-	char path[MAILDIR_PATH_MAX];
+	int dir;			/* new/ or cur/, or AT_FDCWD */
+	const char *name;		/* in dir */
+	char path[MAILDIR_PATH_MAX];	/* when dir is AT_FDCWD */
 	uint32_t star_seq, star_uid;
 
 	bool have_stat, stat_failed;
@@ -42,10 +55,19 @@ struct msg_ctx {
 	bool have_sent, sent_failed;
 	int32_t sent_day;
 
-	bool have_body, body_failed;
-	void *map;
+	/* the file, opened once: its first m->have bytes are at data */
+	int fd;
+	bool open_failed, eof;
+	uint64_t size;
+	const char *data;
+	size_t have;
+	void *map;			/* data when mmap()ed */
 	size_t map_len;
+
+	bool have_body, body_failed;
 	struct message *msg;		/* the whole message */
+
+	struct search_files *files;	/* from here on kept per search */
 	struct buf decoded;		/* one part, reused */
 	struct buf utf8;
 };
@@ -60,38 +82,6 @@ static const struct {
 	{ IMAP_FLAG_SEEN, 'S' },
 	{ IMAP_FLAG_DRAFT, 'D' },
 };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-bool
-search_contains(struct span hay, struct span needle)
-{
-	size_t i, j;
-
-	if (needle.len == 0)
-		return true;
-	if (needle.len > hay.len)
-		return false;
-	/* XXX: ASCII folding only; Dovecot's i;unicode-casemap also folds
-	 * non-ASCII letters */
-	for (i = 0; i + needle.len <= hay.len; i++) {
-		if (lower((unsigned char)hay.p[i]) !=
-		    (unsigned char)needle.p[0])
-			continue;
-		for (j = 1; j < needle.len; j++) {
-			if (lower((unsigned char)hay.p[i + j]) !=
-			    (unsigned char)needle.p[j])
-				break;
-		}
-		if (j == needle.len)
-			return true;
-	}
-	return false;
-}
 
 int
 search_parse_rfc5322_date(const char *value, int32_t *day_r)
@@ -154,7 +144,7 @@ load_stat(struct msg_ctx *m)
 	if (m->have_stat)
 		return m->stat_failed ? -1 : 0;
 	m->have_stat = true;
-	if (stat(m->path, &st) < 0 || localtime_r(&st.st_mtime, &tm) ==
+	if (fstatat(m->dir, m->name, &st, 0) < 0 || localtime_r(&st.st_mtime, &tm) ==
 	    NULL) {
 		m->stat_failed = true;
 		return -1;
@@ -170,30 +160,140 @@ load_stat(struct msg_ctx *m)
 static size_t
 header_end(const char *p, size_t len)
 {
-	size_t i;
+	const char *lf;
+	size_t i = 0;
 
 	if (len > 0 && p[0] == '\n')
 		return 1;
 	if (len > 1 && p[0] == '\r' && p[1] == '\n')
 		return 2;
-	for (i = 0; i + 1 < len; i++) {
-		if (p[i] != '\n')
-			continue;
+	while (i + 1 < len && (lf = memchr(p + i, '\n', len - i - 1)) !=
+	    NULL) {
+		i = (size_t)(lf - p);
 		if (p[i + 1] == '\n')
 			return i + 2;
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
 			return i + 3;
+		i++;
 	}
 	return len;
+}
+
+/* Make room for cap bytes (plus a NUL) in the reused file buffer,
+ * keeping its first keep bytes. */
+static void
+file_reserve(struct search_files *f, size_t keep, size_t cap)
+{
+	char *p;
+
+	if (cap + 1 <= f->cap)
+		return;
+	if (cap < SEARCH_READ_CHUNK)
+		cap = SEARCH_READ_CHUNK;
+	p = xmalloc(cap + 1);
+	if (keep > 0)
+		memcpy(p, f->data, keep);
+	free(f->data);
+	f->data = p;
+	f->cap = cap + 1;
+}
+
+/* Open the message file once and read its start into the
+ * reused buffer (the whole of a small file). */
+static int
+open_file(struct msg_ctx *m)
+{
+	struct search_files *f = m->files;
+	struct stat st;
+	ssize_t n;
+
+	if (m->fd >= 0)
+		return 0;
+	if (m->open_failed)
+		return -1;
+	m->open_failed = true;
+	m->fd = openat(m->dir, m->name, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0)
+		return -1;
+	file_reserve(f, 0, SEARCH_READ_CHUNK);
+	/* one read(): a short one from a regular file is its end, so most
+	 * messages need no fstat() */
+	do {
+		n = read(m->fd, f->data, SEARCH_READ_CHUNK);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		(void)close(m->fd);
+		m->fd = -1;
+		return -1;
+	}
+	m->size = (uint64_t)n;
+	if (n == SEARCH_READ_CHUNK) {
+		if (fstat(m->fd, &st) < 0 || st.st_size < 0) {
+			(void)close(m->fd);
+			m->fd = -1;
+			return -1;
+		}
+		m->size = (uint64_t)st.st_size;
+	}
+	m->have = (size_t)n;
+	m->eof = m->have < SEARCH_READ_CHUNK;
+	m->data = f->data;
+	m->open_failed = false;
+	return 0;
+}
+
+static void
+close_file(struct msg_ctx *m)
+{
+	if (m->map != NULL)
+		(void)munmap(m->map, m->map_len);
+	m->map = NULL;
+	if (m->fd >= 0)
+		(void)close(m->fd);
+	m->fd = -1;
+}
+
+/* Read the rest of the file: into the reused buffer when it is at most
+ * SEARCH_READ_MAX, else mmap()ed (the page cache bounds the memory). A
+ * file that grew or shrank meanwhile is taken as read. */
+static int
+read_all(struct msg_ctx *m)
+{
+	struct search_files *f = m->files;
+	size_t size;
+	ssize_t n;
+
+	if (m->eof || m->have >= m->size)
+		return 0;	/* all there */
+	if (m->size > SEARCH_MESSAGE_MAX)
+		return -1;
+	size = (size_t)m->size;
+	if (size > SEARCH_READ_MAX) {
+		m->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, m->fd, 0);
+		if (m->map == MAP_FAILED) {
+			m->map = NULL;
+			return -1;
+		}
+		m->map_len = size;
+		m->data = m->map;
+		m->have = size;
+		return 0;
+	}
+	file_reserve(f, m->have, size);
+	m->data = f->data;
+	n = read_full(m->fd, f->data + m->have, size - m->have);
+	if (n < 0)
+		return -1;
+	m->have += (size_t)n;
+	m->eof = true;
+	return 0;
 }
 
 static int
 load_header(struct msg_ctx *m)
 {
-	char *data;
-	size_t len = 0;
 	const char *error;
-	int fd;
+	size_t len;
 
 	if (m->have_header)
 		return m->header_failed ? -1 : 0;
@@ -204,24 +304,32 @@ load_header(struct msg_ctx *m)
 		m->header_failed = false;
 		return 0;
 	}
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (open_file(m) < 0)
 		return -1;
-	data = arena_alloc(m->a, SEARCH_HEADER_READ_MAX + 1);
-	while (len < SEARCH_HEADER_READ_MAX) {
-		ssize_t n = read(fd, data + len, SEARCH_HEADER_READ_MAX - len);
+	len = header_end(m->data, m->have);
+	if (len == m->have && m->have < m->size) {
+		/* a header longer than the first read */
+		if (m->size > SEARCH_HEADER_READ_MAX && m->have <
+		    SEARCH_HEADER_READ_MAX) {
+			/* read just what header keys look at */
+			struct search_files *f = m->files;
+			ssize_t n;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (header_end(data, len) < len)
-			break;
+			file_reserve(f, m->have, SEARCH_HEADER_READ_MAX);
+			m->data = f->data;
+			n = read_full(m->fd, f->data + m->have,
+			    SEARCH_HEADER_READ_MAX - m->have);
+			if (n < 0)
+				return -1;
+			m->eof = (size_t)n < SEARCH_HEADER_READ_MAX - m->have;
+			m->have += (size_t)n;
+		} else if (read_all(m) < 0) {
+			return -1;
+		}
+		len = header_end(m->data, m->have < SEARCH_HEADER_READ_MAX ?
+		    m->have : SEARCH_HEADER_READ_MAX);
 	}
-	(void)close(fd);
-	len = header_end(data, len);
-	if (message_parse(span_make(data, len), NULL, m->a, &m->header,
+	if (message_parse(span_make(m->data, len), NULL, m->a, &m->header,
 	    &error) < 0)
 		return -1;
 	m->header_failed = false;
@@ -231,44 +339,36 @@ load_header(struct msg_ctx *m)
 static int
 load_body(struct msg_ctx *m)
 {
-	struct stat st;
 	const char *error;
-	int fd;
 
 	if (m->have_body)
 		return m->body_failed ? -1 : 0;
 	m->have_body = true;
 	m->body_failed = true;
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > SEARCH_MESSAGE_MAX) {
-		(void)close(fd);
-		return -1;
-	}
-	if (st.st_size > 0) {
-		m->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-		    fd, 0);
-		if (m->map == MAP_FAILED) {
-			m->map = NULL;
-			(void)close(fd);
-			return -1;
+	if (open_file(m) < 0 || read_all(m) < 0 ||
+	    message_parse(span_make(m->data, m->have), NULL, m->a, &m->msg,
+	    &error) < 0) {
+		/* read_all() may have moved the buffer that a header-only
+		 * parse points into */
+		if (m->have_header) {
+			m->header = NULL;
+			m->header_failed = true;
 		}
-		m->map_len = (size_t)st.st_size;
-	}
-	(void)close(fd);
-	if (message_parse(span_make(m->map != NULL ? m->map : "",
-	    m->map_len), NULL, m->a, &m->msg, &error) < 0)
 		return -1;
+	}
+	/* the whole message's header from now on, for the same reason */
+	m->header = m->msg;
+	m->have_header = true;
+	m->header_failed = false;
 	m->body_failed = false;
 	return 0;
 }
 
-/* Does a field of part p named name (NULL: any) contain value, after
- * RFC 2047 decoding? An empty value matches an existing field. */
+/* Does a field of part p named name (NULL: any) contain the needle,
+ * after RFC 2047 decoding? An empty needle matches an existing field. */
 static bool
 fields_match(struct msg_ctx *m, const struct message_part *p,
-	const char *name, struct span value)
+	const char *name, struct casefold_needle *n)
 {
 	unsigned i;
 
@@ -278,13 +378,13 @@ fields_match(struct msg_ctx *m, const struct message_part *p,
 
 		if (name != NULL && !span_eq_ci(f->name, name))
 			continue;
-		if (value.len == 0)
+		if (n->len == 0)
 			return true;
-		if (name == NULL && search_contains(f->name, value))
+		if (name == NULL && casefold_find(n, f->name))
 			return true;
 		dec = message_decode_words(span_str(message_field_unfold(f,
 		    m->a)), m->a);
-		if (search_contains(span_str(dec), value))
+		if (casefold_find(n, span_str(dec)))
 			return true;
 	}
 	return false;
@@ -302,21 +402,43 @@ part_charset(const struct message_part *p)
 	return NULL;
 }
 
-/* Search one text part's decoded, UTF-8 converted body. */
+/* Is the body of leaf part p searched? text/ *, no Content-Type, and
+ * message/ * other than an rfc822 one that was descended into (Dovecot's
+ * message-search: "text/any or message/any"). */
+static bool
+text_part(const struct message_part *p)
+{
+	if (p->children != NULL || (p->flags & (MESSAGE_PART_MULTIPART |
+	    MESSAGE_PART_RFC822)) != 0)
+		return false;
+	return (p->flags & MESSAGE_PART_TEXT) != 0 || (p->type != NULL &&
+	    strcasecmp(p->type, "message") == 0);
+}
+
+static bool
+encoded(const struct message_part *p)
+{
+	return p->encoding != NULL && (strcasecmp(p->encoding, "base64") ==
+	    0 || strcasecmp(p->encoding, "quoted-printable") == 0);
+}
+
+/* Search one text part's body: base64 and quoted-printable decoded into
+ * a reused buffer, others as they are (no copy); then converted to
+ * UTF-8 when its charset is another. */
 static bool
 part_match(struct msg_ctx *m, const struct message_part *p,
-	struct span value)
+	struct casefold_needle *n)
 {
 	const char *charset = part_charset(p), *error;
-	struct span text;
+	struct span text = span_make(m->msg->data.p + p->body_start,
+	    p->body_end - p->body_start);
 
-	buf_reset(&m->decoded);
-	if (message_part_decode(m->msg, p, &m->decoded, &error) < 0) {
-		/* too big or unknown encoding: the bytes as sent */
-		return search_contains(span_make(m->msg->data.p +
-		    p->body_start, p->body_end - p->body_start), value);
+	if (encoded(p)) {
+		buf_reset(&m->decoded);
+		/* too big: the bytes as sent */
+		if (message_part_decode(m->msg, p, &m->decoded, &error) == 0)
+			text = buf_span(&m->decoded);
 	}
-	text = buf_span(&m->decoded);
 	if (charset != NULL && strcasecmp(charset, "utf-8") != 0 &&
 	    strcasecmp(charset, "us-ascii") != 0) {
 		buf_reset(&m->utf8);
@@ -324,21 +446,22 @@ part_match(struct msg_ctx *m, const struct message_part *p,
 		    &m->utf8) == 0)
 			text = buf_span(&m->utf8);
 	}
-	return search_contains(text, value);
+	return casefold_find(n, text);
 }
 
 /* BODY: the text parts of the whole tree (nested messages included),
  * walked through the parent links. TEXT also looks at every header. */
 static bool
-body_match(struct msg_ctx *m, struct span value, bool headers)
+body_match(struct msg_ctx *m, struct casefold_needle *n, bool headers)
 {
 	const struct message_part *p = m->msg->root;
 
+	if (n->len == 0)
+		return true;
 	while (p != NULL) {
-		if (headers && fields_match(m, p, NULL, value))
+		if (headers && fields_match(m, p, NULL, n))
 			return true;
-		if (p->children == NULL && (p->flags & MESSAGE_PART_TEXT) != 0 &&
-		    part_match(m, p, value))
+		if (text_part(p) && part_match(m, p, n))
 			return true;
 		if (p->children != NULL) {
 			p = p->children;
@@ -461,14 +584,12 @@ eval(struct msg_ctx *m, const struct search_key *k, unsigned depth)
 	case SEARCH_HEADER:
 		if (load_header(m) < 0)
 			return false;
-		return fields_match(m, m->header->root, k->str,
-		    span_str(k->value));
+		return fields_match(m, m->header->root, k->str, k->needle);
 	case SEARCH_BODY:
 	case SEARCH_TEXT:
 		if (load_body(m) < 0)
 			return false;
-		return body_match(m, span_str(k->value),
-		    k->type == SEARCH_TEXT);
+		return body_match(m, k->needle, k->type == SEARCH_TEXT);
 	case SEARCH_MODSEQ:
 		/* RFC 7162 3.1.5: changed at or after num; the entry name
 		 * and type are ignored (one modseq per message, as
@@ -489,9 +610,9 @@ date:
 	}
 }
 
-/* Lowercase the values once, so search_contains folds one side. */
+/* Fold the values once, into needles for casefold_find(). */
 static void
-lower_tree(struct search_key *k)
+fold_tree(struct search_key *k, struct arena *a)
 {
 	/* pre-order; the stack keeps the next sibling of each open level,
 	 * so it is as deep as the tree (NEW adds one level) */
@@ -504,12 +625,8 @@ lower_tree(struct search_key *k)
 			x = stack[--n];
 			continue;
 		}
-		if (x->value != NULL) {
-			char *s = (char *)x->value;
-
-			for (; *s != '\0'; s++)
-				*s = (char)lower((unsigned char)*s);
-		}
+		if (x->value != NULL)
+			x->needle = casefold_needle_new(span_str(x->value), a);
 		if (x->child == NULL) {
 			x = x->next;
 			continue;
@@ -527,11 +644,19 @@ search_run(const struct mailbox_view *v, const struct search_program *prog,
 	struct arena *a, uint32_t **seqs_r, size_t *n_r)
 {
 	uint32_t count = mailbox_view_count(v), seq, *seqs;
+	struct search_files files = { NULL, 0, -1, -1 };
+	char dir[MAILDIR_PATH_MAX];
 	struct msg_ctx *m;
 	size_t n = 0;
-	lower_tree(prog->root);
+
+	fold_tree(prog->root, a);
 	seqs = arena_alloc_array(a, (size_t)count + 1, sizeof(*seqs));
 	m = arena_alloc(a, sizeof(*m));
+	/* openat() per message: fewer path lookups than the whole path */
+	if (maildir_path(dir, sizeof(dir), "%s/new", v->mb->path) == 0)
+		files.new_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (maildir_path(dir, sizeof(dir), "%s/cur", v->mb->path) == 0)
+		files.cur_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	buf_init(&m->decoded, SEARCH_PART_DECODED_MAX);
 	buf_init(&m->utf8, SEARCH_PART_DECODED_MAX);
 	for (seq = 1; seq <= count; seq++) {
@@ -542,25 +667,37 @@ search_run(const struct mailbox_view *v, const struct search_program *prog,
 		if (mail == NULL)
 			continue;	/* a ghost */
 		mark = arena_mark(a);
-		memset(m, 0, offsetof(struct msg_ctx, decoded));
+		memset(m, 0, offsetof(struct msg_ctx, files));
+		m->files = &files;
+		m->fd = -1;
 		m->v = v;
 		m->a = a;
 		m->seq = seq;
 		m->mail = mail;
 		m->star_seq = count;
 		m->star_uid = mailbox_view_uid(v, count);
-		if (maildir_mailbox_mail_path(v->mb, mail, m->path,
-		    sizeof(m->path)) < 0)
-			continue;
+		m->dir = mail->in_new ? files.new_fd : files.cur_fd;
+		m->name = mail->basename;
+		if (m->dir < 0) {
+			m->dir = AT_FDCWD;
+			m->name = m->path;
+			if (maildir_mailbox_mail_path(v->mb, mail, m->path,
+			    sizeof(m->path)) < 0)
+				continue;
+		}
 		match = eval(m, prog->root, 0);
-		if (m->map != NULL)
-			(void)munmap(m->map, m->map_len);
+		close_file(m);
 		arena_reset_to(a, mark);
 		if (match)
 			seqs[n++] = seq;
 	}
 	buf_clear(&m->decoded);
 	buf_clear(&m->utf8);
+	free(files.data);
+	if (files.new_fd >= 0)
+		(void)close(files.new_fd);
+	if (files.cur_fd >= 0)
+		(void)close(files.cur_fd);
 	*seqs_r = seqs;
 	*n_r = n;
 	return 0;

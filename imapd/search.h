@@ -4,11 +4,14 @@
  * selected mailbox (RFC 9051 6.4.4). Per message the cheap keys go first
  * (flags, UIDs, sizes), then INTERNALDATE (the file's mtime, as Dovecot
  * and cmd_append), then the header, then the body: the file is opened
- * only when a key still needs it. Header keys match ASCII
- * case-insensitively as substrings of the RFC 2047-decoded values; BODY
- * and TEXT look in the text parts after base64/quoted-printable decoding
- * and conversion to UTF-8 (lib/message). SENT* use the Date: header's
- * date. Ghosts (expunged elsewhere) never match.
+ * only when a key still needs it. Strings match as substrings after
+ * Unicode simple case folding (lib/casefold) of both sides. Header keys
+ * look in the RFC 2047-decoded values; BODY and TEXT in the bodies of
+ * text/ * and message/ * leaf parts (as Dovecot: not in attachments of
+ * other types, nor in a multipart's preamble) after base64 or
+ * quoted-printable decoding and conversion of their charset to UTF-8
+ * (lib/message); TEXT also in every header of every part. SENT* use the
+ * Date: header's date. Ghosts (expunged elsewhere) never match.
  */
 #ifndef IMAPD_SEARCH_H
 #define IMAPD_SEARCH_H
@@ -30,8 +33,14 @@
  * undecoded. */
 #define SEARCH_PART_DECODED_MAX (16 * 1024 * 1024)
 /* Messages larger than this are not opened for BODY/TEXT (they never
- * match): mmap()ed, so memory stays bounded by the page cache. */
+ * match). */
 #define SEARCH_MESSAGE_MAX ((uint64_t)1 << 31)
+/* The first read of a message file; most messages fit (one read()). */
+#define SEARCH_READ_CHUNK (64 * 1024)
+/* Larger messages are mmap()ed rather than read into the buffer that
+ * is reused from message to message (munmap() costs a TLB shootdown,
+ * read() a copy; the buffer stays at most this big). */
+#define SEARCH_READ_MAX (16 * 1024 * 1024)
 
 /*
  * The sequence numbers of the messages of v matching prog, ascending,
@@ -46,9 +55,5 @@ int search_run(const struct mailbox_view *v,
  * and zone are ignored, RFC 3501 6.4.4) as days since 1970-01-01. 0 or
  * -1. */
 int search_parse_rfc5322_date(const char *value, int32_t *day_r);
-
-/* Pure: is needle (ASCII-lowercased by the caller) a substring of hay,
- * ASCII case-insensitively? */
-bool search_contains(struct span hay, struct span needle);
 
 #endif

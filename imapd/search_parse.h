@@ -20,6 +20,8 @@
 #include "imap_parse.h"
 #include "tern.h"
 
+struct casefold_needle;
+
 /* Open groups plus pending OR/NOT operands. No RFC limit; Dovecot's
  * imap parser allows lists 100 deep, and real clients nest a handful. */
 #define SEARCH_DEPTH_MAX 64
@@ -71,6 +73,8 @@ struct search_key {
 	struct imap_seqset seqset;
 	struct search_key *child;	/* first child of AND/OR/NOT */
 	struct search_key *next;	/* next sibling */
+	/* value case-folded by search_run() (search.c), not the parser */
+	struct casefold_needle *needle;
 };
 
 /* RETURN options (RFC 4731 3.1, RFC 5182 2.1). */

@@ -125,6 +125,11 @@ imap_session_init(struct imap_session *s, const struct tern_config *cfg,
 	lim.literals_max = IMAP_LITERALS_MAX;
 	imap_reader_init(&s->reader, stream, &lim);
 	imap_append_hook_install(s);
+	/* imapd -d: what we write goes to the trace as it is queued; the
+	 * reader traces what the client sends */
+	imap_trace_init(&s->trace_out, 'S');
+	if (log_enabled(LOG_LEVEL_DEBUG))
+		stream_set_write_tap(stream, imap_trace_bytes, &s->trace_out);
 }
 
 void
@@ -134,6 +139,8 @@ imap_session_clear(struct imap_session *s)
 	msgcache_free(&s->msgcache);
 	mailbox_view_free(&s->view);
 	imap_reader_clear(&s->reader);
+	stream_set_write_tap(s->stream, NULL, NULL);
+	imap_trace_clear(&s->trace_out);
 	arena_free(&s->cmd_arena);
 	arena_free(&s->arena);
 }
@@ -166,26 +173,6 @@ imap_session_login(struct imap_session *s, const char *user)
 	s->state = IMAP_ST_AUTH;
 	folders_autocreate(s->maildir);
 	return 0;
-}
-
-/* The command line for the debug trace, with LOGIN and AUTHENTICATE
- * arguments hidden. */
-static void
-trace_command(const struct imap_raw_cmd *raw)
-{
-	char esc[LOG_ESCAPE_SIZE];
-
-	if (!log_enabled(LOG_LEVEL_DEBUG))
-		return;
-	if (span_eq_ci(raw->name, "LOGIN") ||
-	    span_eq_ci(raw->name, "AUTHENTICATE")) {
-		log_debug("trace", "C: %.*s %.*s ***", (int)raw->tag.len,
-		    raw->tag.p, (int)raw->name.len, raw->name.p);
-		return;
-	}
-	log_debug("trace", "C: %.*s %.*s %s", (int)raw->tag.len, raw->tag.p,
-	    (int)raw->name.len, raw->name.p, log_escape(raw->args.text.p,
-	    raw->args.text.len, esc, sizeof(esc)));
 }
 
 /* The generic checks, then the handler. */
@@ -371,7 +358,6 @@ imap_session_run(struct imap_session *s)
 				    NULL ? "Error in IMAP command: " : "",
 				    raw.error);
 		} else {
-			trace_command(&raw);
 			dispatch(s, &raw, &c);
 		}
 		/* every command answers exactly once (chasquid's rule) */

@@ -70,6 +70,12 @@ enum imap_hierarchy_sep {
 	IMAP_SEP_DOT,		/* ".": Dovecot's Maildir++ default */
 };
 
+/* RFC 9051 5.4: an autologout timer, if any, of at least 30 minutes
+ * once authenticated (Thunderbird keeps a silent connection that long);
+ * before authentication a shorter login_timeout applies. */
+#define IMAPD_IDLE_TIMEOUT_MIN (30 * 60)
+#define IMAPD_IDLE_TIMEOUT_MAX (24 * 60 * 60)
+
 struct imapd_config {
 	struct listener_config *listeners;	/* mode and auth unused */
 	size_t n_listeners;

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "maildir.h"
 #include "maildir_mailbox.h"
+#include "maildir_recent.h"
 #include "str.h"
 #include "uidlist.h"
 #include "xmalloc.h"
@@ -375,6 +376,30 @@ sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
 	return ret;
 }
 
+struct recent_ctx {
+	const struct uidlist *ul;
+	const struct scan *sc;
+};
+
+/* maildir_recent's fallback: the lowest UID still in new/ (next_uid if
+ * none), as Dovecot moves to cur/ what a session has seen. */
+static uint32_t
+first_uid_in_new(void *ctx)
+{
+	const struct recent_ctx *rc = ctx;
+	uint32_t first = rc->ul->next_uid;
+	size_t i;
+
+	for (i = 0; i < rc->ul->count; i++) {
+		const struct scan_entry *e = scan_find(rc->sc,
+		    rc->ul->recs[i].filename);
+
+		if (e != NULL && e->in_new && rc->ul->recs[i].uid < first)
+			first = rc->ul->recs[i].uid;
+	}
+	return first;
+}
+
 /* The part of a sync done under the lock. */
 static int
 sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
@@ -383,6 +408,7 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 {
 	char path[MAILDIR_PATH_MAX];
 	struct scan_entry **fresh = NULL;
+	struct recent_ctx rc;
 	size_t i, n_fresh = 0;
 	bool changed = false, *keep;
 	uint32_t uid;
@@ -461,6 +487,15 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 			*err_r = TERN_ERR_TEMP;
 			return -1;
 		}
+	}
+	/* RFC 3501 2.3.2: \Recent in one session only */
+	rc.ul = ul;
+	rc.sc = sc;
+	if (maildir_recent_sync(mb->path, ul->uid_validity, ul->next_uid,
+	    (flags & MAILDIR_SYNC_CLAIM_RECENT) != 0, first_uid_in_new, &rc,
+	    &mb->first_recent_uid, error_r) < 0) {
+		*err_r = TERN_ERR_TEMP;
+		return -1;
 	}
 	keywords_clear(&mb->keywords);
 	if (maildir_path(path, sizeof(path), "%s/" KEYWORDS_FILE_NAME,

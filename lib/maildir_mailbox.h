@@ -34,6 +34,9 @@
 
 enum maildir_sync_flags {
 	MAILDIR_SYNC_MOVE_NEW = 1 << 0,	/* new/ -> cur/ with ":2," */
+	/* take the \Recent UIDs no session has had (lib/maildir_recent,
+	 * RFC 3501 2.3.2): SELECT, not EXAMINE or STATUS */
+	MAILDIR_SYNC_CLAIM_RECENT = 1 << 1,
 };
 
 struct maildir_mail {
@@ -58,6 +61,9 @@ struct maildir_mailbox {
 	/* HIGHESTMODSEQ, the expunge log and each UID's modseq as of the
 	 * last sync (modseq.highest is never 0 after one) */
 	struct modseq_state modseq;
+	/* UIDs from this one on are \Recent for the last sync's caller:
+	 * claimed with MAILDIR_SYNC_CLAIM_RECENT, else unclaimed so far */
+	uint32_t first_recent_uid;
 	struct dotlock_settings lock_set;
 	struct arena *arena;		/* mails' strings; reset per sync */
 };

@@ -159,6 +159,10 @@ message_part_decode(const struct message *m, const struct message_part *p,
 		return 0;
 	}
 	if (str_eq_ci(enc, "base64")) {
+		/* decoded into a block appended whole: buf_putc() per byte
+		 * was most of the time */
+		char blk[4096];
+		size_t nb = 0;
 		uint32_t acc = 0;
 		unsigned int bits = 0;
 
@@ -171,13 +175,18 @@ message_part_decode(const struct message *m, const struct message_part *p,
 				continue;	/* line ends, junk */
 			acc = (acc << 6) | (uint32_t)v;
 			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				if (buf_putc(out, (char)((acc >> bits) & 0xff))
-				    < 0)
+			if (bits < 8)
+				continue;
+			bits -= 8;
+			blk[nb++] = (char)((acc >> bits) & 0xff);
+			if (nb == sizeof(blk)) {
+				if (buf_append(out, blk, nb) < 0)
 					goto full;
+				nb = 0;
 			}
 		}
+		if (nb > 0 && buf_append(out, blk, nb) < 0)
+			goto full;
 		return 0;
 	}
 	if (str_eq_ci(enc, "quoted-printable")) {

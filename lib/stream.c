@@ -69,6 +69,8 @@ struct stream {
 	bool eof;
 	struct buf out;
 	bool write_failed;	/* sticky until stream_flush() */
+	stream_tap_fn *tap;	/* sees what is written (a trace) */
+	void *tap_ctx;
 
 	int timeout_ms;
 	long deadline;
@@ -660,8 +662,17 @@ stream_write(struct stream *s, const void *p, size_t len)
 		return;
 	if (buf_append(&s->out, p, len) < 0)
 		tern_panic("stream_write: output buffer overflow");
+	if (s->tap != NULL)
+		s->tap(s->tap_ctx, p, len);
 	if (s->out.len >= STREAM_OUT_HIGH)
 		(void)stream_flush(s);
+}
+
+void
+stream_set_write_tap(struct stream *s, stream_tap_fn *fn, void *ctx)
+{
+	s->tap = fn;
+	s->tap_ctx = ctx;
 }
 
 void
@@ -674,6 +685,7 @@ void
 stream_printf(struct stream *s, const char *fmt, ...)
 {
 	va_list ap;
+	size_t old = s->out.len;
 	int ret;
 
 	if (s->write_failed)
@@ -683,6 +695,8 @@ stream_printf(struct stream *s, const char *fmt, ...)
 	va_end(ap);
 	if (ret < 0)
 		tern_panic("stream_printf: format or overflow error");
+	if (s->tap != NULL)
+		s->tap(s->tap_ctx, s->out.data + old, s->out.len - old);
 	if (s->out.len >= STREAM_OUT_HIGH)
 		(void)stream_flush(s);
 }

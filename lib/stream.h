@@ -67,6 +67,11 @@ bool stream_has_pending(const struct stream *s);
  * not make the fd readable. */
 int stream_read_fd(const struct stream *s);
 
+/* A tap sees every byte written, in order, as it is queued (a protocol
+ * trace: imapd -d). fn NULL removes it; it survives a STARTTLS swap. */
+typedef void stream_tap_fn(void *ctx, const void *p, size_t len);
+void stream_set_write_tap(struct stream *s, stream_tap_fn *fn, void *ctx);
+
 /* Buffered writes; errors are sticky and reported by stream_flush(). */
 void stream_write(struct stream *s, const void *p, size_t len);
 void stream_puts(struct stream *s, const char *str);

@@ -84,7 +84,8 @@ struct mc_command {
  * or a sysexits code after a message on stderr. */
 int mc_account_get(struct mc_ctx *ctx, struct mc_account **a_r);
 /* The password for a, resolved on first use (password_command, then
- * MAILCLI_PASSWORD, then ~/.netrc for the host). EX_OK with *pw_r owned
+ * an inline password (the file's or MAILCLI_PASSWORD, which replaces
+ * both), then ~/.netrc for the host and user). EX_OK with *pw_r owned
  * by a, or EX_NOPERM/EX_CONFIG after a message. */
 int mc_account_password(struct mc_account *a, const char *host,
 	const char **pw_r);
@@ -121,6 +122,20 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
+
+/*
+ * The reading half (IMAP): APPEND len bytes of msg (a whole message,
+ * CRLF lines) to folder of ctx's account, with the \Seen flag, for the
+ * Sent copy of "mailcli send". EX_OK, or a sysexits code after a
+ * message. send.c holds a weak stand-in that fails until the reading
+ * half's definition is linked.
+ */
+int mc_imap_append(struct mc_ctx *ctx, const char *folder, const char *msg,
+	size_t len);
+
+/* send.c and sendmail.c: the sending commands. */
+int cmd_send(struct mc_ctx *ctx, int argc, char **argv);
+int cmd_sendmail(struct mc_ctx *ctx, int argc, char **argv);
 
 /* The commands, each in its own file (send.c, sendmail.c: sending;
  * imap_*.c, pop3_*.c: reading). main.c holds the table. */

@@ -21,6 +21,8 @@ static int cmd_version(struct mc_ctx *ctx, int argc, char **argv);
 /* Sending commands first, then reading, then the rest. Each helper
  * branch adds its rows here. */
 const struct mc_command mc_commands[] = {
+	{ "send", cmd_send, "send a message (SMTP submission)" },
+	{ "sendmail", cmd_sendmail, "sendmail(8)-compatible: -t -i -f" },
 	{ "help", cmd_help, "show the commands, or a command's options" },
 	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL },
@@ -123,6 +125,17 @@ main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog = argv[0];
+	/* installed as a "sendmail" link: sendmail's command line */
+	{
+		const char *base = strrchr(argv[0], '/');
+
+		base = base != NULL ? base + 1 : argv[0];
+		if (strcmp(base, "sendmail") == 0) {
+			rc = cmd_sendmail(&ctx, argc, argv);
+			mc_account_free(&ctx.account);
+			return rc;
+		}
+	}
 	/* "+": stop at the command name; its options are its own */
 	while ((opt = getopt_long(argc, argv, "+c:a:jkvhV", longopts,
 	    NULL)) != -1) {
@@ -167,5 +180,6 @@ main(int argc, char **argv)
 	cmd_index = optind;
 	optind = 0;
 	rc = c->run(&ctx, argc - cmd_index, argv + cmd_index);
+	mc_account_free(&ctx.account);
 	return rc;
 }

@@ -73,6 +73,30 @@ if [ -z "$started" ]; then
     exit 1
 fi
 
+# A mailcli config for the demo account (mode 0600: it names the
+# password file), so "mailcli/mailcli --config var/mailcli.conf ..."
+# works as soon as the suite is up. The password stays in its own file.
+(
+    umask 077
+    cat >"$TERN_DATA/mailcli.conf" <<CONF
+# Written by scripts/run.sh: the demo account of the embedded default.
+# See mailcli(1) for the settings.
+accounts = (
+  { name = "demo"; default = true;
+    from = "Demo User <demo@example.test>";
+    user = "demo@example.test";
+    password_command = "cat '$TERN_DATA/demo-password'";
+    host = "127.0.0.1";
+    smtp = { port = 2587; tls = "starttls"; };
+    imap = { port = 2143; tls = "starttls"; };
+    pop3 = { port = 2110; tls = "starttls"; };
+    ca_file = "$TERN_DATA/tls/cert.pem";
+  }
+);
+CONF
+)
+chmod 600 "$TERN_DATA/mailcli.conf"
+
 cat <<INFO
 
 tern is running on 127.0.0.1 with its data in $TERN_DATA
@@ -131,6 +155,18 @@ try:
 except (OSError, smtplib.SMTPException) as e:
     print("run: submission on port 2587 failed: %s" % e, file=sys.stderr)
 PY
+# And one sent by our own client, over submission with STARTTLS, AUTH
+# and the certificate checked against var/tls/cert.pem.
+if [ -x build/mailcli/mailcli ]; then
+    if printf 'Hello from the tern run command, sent with mailcli send.\n' |
+        build/mailcli/mailcli --config "$TERN_DATA/mailcli.conf" send \
+            --to demo@example.test --subject "$subject (mailcli send)"; then
+        echo "run: sent '$subject (mailcli send)' with:"
+        echo "    build/mailcli/mailcli --config $TERN_DATA/mailcli.conf send --to demo@example.test --subject ..."
+    else
+        echo "run: mailcli send failed (exit $?)" >&2
+    fi
+fi
 maildir="$TERN_DATA/mail/example.test/demo/Maildir"
 found=0
 for f in $(grep -l -F "Subject: $subject" "$maildir"/new/* 2>/dev/null || true); do

@@ -8,14 +8,15 @@
 #  2. Four messages by smtplib: different senders, subjects and dates, one
 #     with an attachment.
 #  3. A fresh profile: user.js with the IMAP account (STARTTLS, normal
-#     password), first-run pages, telemetry, updates and remote content
+#     password) and a second one for Alice on the implicit-TLS port
+#     (imaps), first-run pages, telemetry, updates and remote content
 #     off; the test CA in cert9.db (certutil); the password in logins.json,
 #     encrypted with the profile's own key4.db (NSS SDR, empty primary
 #     password) as Thunderbird itself stores it. Auth is never weakened.
 #  4. Thunderbird under Xvfb (-displayfd: the first free display), with
 #     MOZ_LOG=IMAP:5 (what it sent and read). Checks: login after
-#     STARTTLS; LIST ... RETURN (SPECIAL-USE) and the five special uses
-#     read; SELECT INBOX; the header FETCH brings every sender and
+#     STARTTLS, and Alice's over imaps with her INBOX synced; LIST ...
+#     RETURN (SPECIAL-USE) and the five special uses read; SELECT INBOX; the header FETCH brings every sender and
 #     subject. A click on the Inbox row, then "n" (next unread) opens the
 #     newest message: UID FETCH BODY[] (not PEEK) and \Seen in the
 #     Maildir; Delete moves it to Trash (Maildir, and SEARCH over IMAP).
@@ -224,17 +225,23 @@ class Imapd:
             self.log.close()
         self.proc = None
 
+# Alice reads over implicit TLS (imaps); tern_server gives extra users
+# this password.
+ALICE_USER = "alice@" + DEMO_USER.split("@")[1]
+ALICE_PASSWORD = "other-secret"
+ALICE_SUBJECT = "For Alice over imaps"
+
 # Delivered while Thunderbird IDLEs in the INBOX.
 LATE = ("Erin Evans", "erin@fifth.example", "Arrived during IDLE",
         (2026, 11, 20, 14, 0), None)
 
 
-def deliver(server, messages=MESSAGES):
+def deliver(server, messages=MESSAGES, to=DEMO_USER):
     with smtplib.SMTP("127.0.0.1", server.ports["mx"], timeout=10) as s:
         for name, addr, subject, date, attach in messages:
             m = EmailMessage()
             m["From"] = "%s <%s>" % (name, addr)
-            m["To"] = "Demo <%s>" % DEMO_USER
+            m["To"] = "Demo <%s>" % to
             m["Subject"] = subject
             m["Date"] = formatdate(calendar.timegm(date + (0,)))
             m["Message-ID"] = "<%s@%s>" % (uuid.uuid4().hex,
@@ -296,10 +303,10 @@ def sdr_encrypt(profile, values):
     return out
 
 
-def user_js(imap_port, smtp_port):
+def user_js(imap_port, smtp_port, imaps_port):
     p = {
         # The account: IMAP with STARTTLS, normal password.
-        "mail.accountmanager.accounts": "account1,account2",
+        "mail.accountmanager.accounts": "account1,account2,account3",
         "mail.accountmanager.defaultaccount": "account1",
         "mail.accountmanager.localfoldersserver": "server2",
         "mail.account.account1.server": "server1",
@@ -331,6 +338,28 @@ def user_js(imap_port, smtp_port):
         "mail.server.server2.userName": "nobody",
         "mail.server.server2.name": "Local Folders",
         "mail.server.server2.directory-rel": "[ProfD]Mail/Local Folders",
+        # A second account, Alice's, on the implicit-TLS port (imaps,
+        # socketType 3): both ways into TLS are covered, and it syncs
+        # beside the first without touching Demo's folders.
+        "mail.account.account3.server": "server3",
+        "mail.account.account3.identities": "id2",
+        "mail.identity.id2.fullName": "Alice",
+        "mail.identity.id2.useremail": ALICE_USER,
+        "mail.identity.id2.valid": True,
+        "mail.identity.id2.smtpServer": "smtp1",
+        "mail.server.server3.type": "imap",
+        "mail.server.server3.hostname": "127.0.0.1",
+        "mail.server.server3.port": imaps_port,
+        "mail.server.server3.socketType": 3,
+        "mail.server.server3.authMethod": 3,
+        "mail.server.server3.userName": ALICE_USER,
+        "mail.server.server3.name": "tern alice imaps",
+        "mail.server.server3.directory-rel": "[ProfD]ImapMail/imaps",
+        "mail.server.server3.login_at_startup": True,
+        "mail.server.server3.check_new_mail": True,
+        "mail.server.server3.check_time": 1,
+        "mail.server.server3.autosync_offline_stores": False,
+        "mail.server.server3.offline_download": False,
         "mail.identity.id1.fullName": "Demo",
         "mail.identity.id1.useremail": DEMO_USER,
         "mail.identity.id1.valid": True,
@@ -398,7 +427,7 @@ def user_js(imap_port, smtp_port):
     return "\n".join(lines) + "\n"
 
 
-def make_profile(profile, ca_pem, imap_port, smtp_port):
+def make_profile(profile, ca_pem, imap_port, smtp_port, imaps_port):
     os.makedirs(profile)
     pw = os.path.join(profile, ".empty-pw")
     with open(pw, "w") as f:
@@ -411,9 +440,11 @@ def make_profile(profile, ca_pem, imap_port, smtp_port):
                    check=True, capture_output=True)
     now = int(time.time() * 1000)
     logins = []
-    for i, (origin, user) in enumerate((("imap://127.0.0.1", DEMO_USER),
-                                        ("smtp://127.0.0.1", DEMO_USER))):
-        eu, ep = sdr_encrypt(profile, [user, DEMO_PASSWORD])
+    for i, (origin, user, pw) in enumerate((
+            ("imap://127.0.0.1", DEMO_USER, DEMO_PASSWORD),
+            ("smtp://127.0.0.1", DEMO_USER, DEMO_PASSWORD),
+            ("imap://127.0.0.1", ALICE_USER, ALICE_PASSWORD))):
+        eu, ep = sdr_encrypt(profile, [user, pw])
         logins.append({
             "id": i + 1, "hostname": origin, "httpRealm": origin,
             "formSubmitURL": None, "usernameField": "",
@@ -429,7 +460,7 @@ def make_profile(profile, ca_pem, imap_port, smtp_port):
                    "dismissedBreachAlertsByLoginGUID": {},
                    "version": 3}, f)
     with open(os.path.join(profile, "user.js"), "w") as f:
-        f.write(user_js(imap_port, smtp_port))
+        f.write(user_js(imap_port, smtp_port, imaps_port))
 
 
 # ---------------------------------------------------------------- X
@@ -655,6 +686,22 @@ class Trace:
                 return line, r
         return None
 
+    def implicit_tls_sessions(self):
+        """Sessions that connected to the implicit-TLS listener."""
+        return [m.group(1) for m in re.finditer(
+            r"(?m)^\S+: (\S+): connect client=\S+ listener=imaps tls=yes",
+            self.imapd.text())]
+
+    def answered_in(self, sess, word, status="OK", pred=None):
+        """Like answered(), in one session."""
+        for s, line in self.commands(word):
+            if s != sess or (pred is not None and not pred(line)):
+                continue
+            r = self.reply(s, line)
+            if r is not None and r.split(None, 2)[1:2] == [status]:
+                return line, r
+        return None
+
     def not_implemented(self, *words):
         """The first of words imapd answered NO [CANNOT] ... not
         implemented, or None."""
@@ -670,10 +717,17 @@ class Trace:
         return "\n".join(l for _, d, l in self.client_side() if d == "S")
 
     def subjects(self):
-        """{UID: Subject} from the FETCH data Thunderbird read."""
+        """{UID: Subject} from the FETCH data Thunderbird read on Demo's
+        connections (Alice's imaps account has UIDs of its own)."""
+        by_conn = {}
+        for conn, d, line in self.client_side():
+            if d == "S":
+                by_conn.setdefault(conn, []).append(line)
+        lines = [ln for ls in by_conn.values()
+                 if not any(ALICE_SUBJECT in ln for ln in ls) for ln in ls]
         out = {}
         uid = None
-        for line in self.received().splitlines():
+        for line in lines:
             m = re.match(r"\* \d+ FETCH \(.*\bUID (\d+)", line, re.I)
             if m:
                 uid = int(m.group(1))
@@ -882,7 +936,8 @@ class Run:
 
     def run(self):
         res = self.res
-        server = self.server = tern_server.TernServer(keep=self.keep)
+        server = self.server = tern_server.TernServer(
+            extra_users=[ALICE_USER.split("@")[0]], keep=self.keep)
         server.setup()
         make_ca_and_cert(os.path.join(server.data, "tls"))
         imapd = self.imapd = Imapd(server)
@@ -897,12 +952,16 @@ class Run:
             log("data %s, imap port %d, imapd log %s" % (
                 server.data, imapd.ports["imap"], imapd.log_path))
             deliver(server)
+            deliver(server, [("Bob Brown", "bob@second.example",
+                              ALICE_SUBJECT, (2026, 11, 19, 9, 0), None)],
+                    to=ALICE_USER)
             ok = wait_for(lambda: len(maildir_find(
                 server.maildir(), "INBOX", "")) >= len(MESSAGES), 10)
             res.check("smtpd delivered %d messages" % len(MESSAGES), ok)
             make_profile(profile, os.path.join(server.data, "tls",
                                                "ca.pem"),
-                         imapd.ports["imap"], server.ports["submission"])
+                         imapd.ports["imap"], server.ports["submission"],
+                         imapd.ports["imaps"])
             self.display = disp.start()
             log("Xvfb on %s, profile %s" % (self.display, profile))
             tb = Thunderbird(profile, self.display, self.outdir, home)
@@ -956,8 +1015,9 @@ class Run:
                       tr.answered("LOGIN"), 60, give_up=dead)
         res.check("Thunderbird logs in (normal password)", bool(li),
                   li[0] if li else "no AUTHENTICATE/LOGIN answered OK")
-        # Every session that logged in had said STARTTLS first.
-        plain = []
+        # Every session that logged in had said STARTTLS first, or
+        # came in on the implicit-TLS listener.
+        plain = [("tls", sess) for sess in tr.implicit_tls_sessions()]
         for sess, d, line in tr.server_side():
             parts = line.split(None, 2)
             if d != "C" or len(parts) < 2:
@@ -968,9 +1028,23 @@ class Run:
                     ("tls", sess) not in plain:
                 plain.append(("plain", sess))
         plain = [sess for kind, sess in plain if kind == "plain"]
-        res.check("logins only after STARTTLS", bool(li) and not plain,
-                  "sessions %s logged in without it" % plain if plain
+        res.check("logins only after STARTTLS or on imaps",
+                  bool(li) and not plain,
+                  "sessions %s logged in without TLS" % plain if plain
                   else "")
+        # The second account: implicit TLS from the first byte.
+        imaps = wait_for(lambda: [s for s in tr.implicit_tls_sessions()
+                                  if tr.answered_in(s, "AUTHENTICATE") or
+                                  tr.answered_in(s, "LOGIN")], 60,
+                         give_up=dead)
+        res.check("Thunderbird logs in over implicit TLS (imaps)",
+                  bool(imaps), "no login answered OK on imaps")
+        got = wait_for(lambda: imaps and any(
+            tr.answered_in(s, "SELECT", pred=lambda l: "inbox" in
+                           l.lower()) for s in tr.implicit_tls_sessions())
+            and ALICE_SUBJECT in tr.received(), 60, give_up=dead)
+        res.check("the imaps account syncs its INBOX", bool(got),
+                  "no SELECT INBOX and header FETCH over imaps")
         lst = wait_for(lambda: tr.answered(
             "LIST", pred=lambda l: "special-use" in l.lower()), 30,
             give_up=dead)
@@ -1096,7 +1170,10 @@ class Run:
         rather than at its next poll a minute later."""
         def idling():
             last = {}
+            alice = set(tr.implicit_tls_sessions())  # not Demo's INBOX
             for sess, d, line in tr.server_side():
+                if sess in alice:
+                    continue
                 if d == "C":
                     last[sess] = line
                 elif d == "S" and sess in last and \

@@ -298,7 +298,10 @@ static const struct {
 	  "   port = 143; mode = \"mx\"; }\n );\n};\n",
 	  "4: imapd.listeners[0].mode: unknown setting" },
 	{ "imapd = { idle_timeout = 10; };\n",
-	  "1: imapd.idle_timeout: must be between 60 and 86400" },
+	  "1: imapd.idle_timeout: must be between 1800 and 86400" },
+	/* the floor itself, on the line that sets it */
+	{ "imapd = {\n  login_timeout = 60;\n  idle_timeout = 1799;\n};\n",
+	  "3: imapd.idle_timeout: must be between 1800 and 86400" },
 	/* libconfig's own syntax errors keep file:line too */
 	{ "log_level = \"info\"\nsmtpd = ;\n", "2: syntax error" },
 };

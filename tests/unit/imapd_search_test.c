@@ -326,19 +326,6 @@ START_TEST(test_sent_date)
 }
 END_TEST
 
-START_TEST(test_contains)
-{
-	ck_assert(search_contains(span_str("Hello World"), span_str("lo w")));
-	ck_assert(search_contains(span_str("HELLO"), span_str("hello")));
-	ck_assert(search_contains(span_str("x"), span_str("")));
-	ck_assert(search_contains(span_str("aab"), span_str("ab")));
-	ck_assert(!search_contains(span_str("hell"), span_str("hello")));
-	ck_assert(!search_contains(span_str(""), span_str("a")));
-	ck_assert(search_contains(span_str("Gr\xc3\xbc\xc3\x9f" "e"),
-	    span_str("\xc3\xbc\xc3\x9f")));
-}
-END_TEST
-
 static Suite *
 suite(void)
 {
@@ -355,7 +342,6 @@ suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("match");
 	tcase_add_loop_test(tc, test_sent_date, 0, N_ELEMENTS(sent_dates));
-	tcase_add_test(tc, test_contains);
 	suite_add_tcase(s, tc);
 	return s;
 }

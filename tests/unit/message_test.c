@@ -497,6 +497,56 @@ START_TEST(test_part_decode)
 }
 END_TEST
 
+/* base64 longer than the decoder's block: every byte, in order, with
+ * line breaks every 76 characters; and a full buffer leaves it as it
+ * was. */
+START_TEST(test_part_decode_long)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct arena *a = arena_new(0);
+	struct message *m;
+	const char *error = NULL;
+	struct buf in, out;
+	size_t i, n = 30000, col = 0;
+	uint32_t acc = 0;
+	unsigned int bits = 0;
+
+	buf_init(&in, 0);
+	buf_init(&out, 0);
+	ck_assert_int_eq(buf_puts(&in, "Content-Transfer-Encoding: base64"
+	    "\n\n"), 0);
+	/* bytes i % 251, encoded by hand (n is a multiple of 3) */
+	for (i = 0; i < n; i++) {
+		acc = (acc << 8) | (uint32_t)(i % 251);
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			ck_assert_int_eq(buf_putc(&in, b64[(acc >> bits) &
+			    63]), 0);
+			if (++col == 76) {
+				ck_assert_int_eq(buf_putc(&in, '\n'), 0);
+				col = 0;
+			}
+		}
+	}
+	ck_assert_int_eq(message_parse(buf_span(&in), NULL, a, &m, &error),
+	    0);
+	ck_assert_int_eq(message_part_decode(m, m->root, &out, &error), 0);
+	ck_assert_uint_eq(out.len, n);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq((unsigned char)out.data[i], i % 251);
+	buf_clear(&out);
+	buf_init(&out, 5000);
+	ck_assert_int_eq(buf_puts(&out, "kept"), 0);
+	ck_assert_int_eq(message_part_decode(m, m->root, &out, &error), -1);
+	ck_assert_str_eq(buf_str(&out), "kept");
+	buf_clear(&in);
+	buf_clear(&out);
+	arena_free(&a);
+}
+END_TEST
+
 /* Limits: parts, fields and depth stop where they are set. */
 START_TEST(test_limits)
 {
@@ -585,6 +635,7 @@ message_suite(void)
 	tcase_add_loop_test(tc, test_sections, 0,
 	    (int)N_ELEMENTS(section_cases));
 	tcase_add_test(tc, test_section_syntax);
+	tcase_add_test(tc, test_part_decode_long);
 	tcase_add_loop_test(tc, test_part_decode, 0,
 	    (int)N_ELEMENTS(decode_cases));
 	tcase_add_test(tc, test_limits);

@@ -54,12 +54,13 @@ C:
 C: x
 C: 
 S: * 4 EXISTS
+S: * 3 RECENT
 S~ f OK \[APPENDUID [0-9]+ 3:4\] Append completed
 C: g FETCH 1:* (UID FLAGS INTERNALDATE)
 S~ \* 1 FETCH \(UID 1 FLAGS \(\\Seen \\Draft\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}"\)
 S~ \* 2 FETCH \(UID 2 FLAGS \(\\Recent\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}"\)
-S~ \* 3 FETCH \(UID 3 FLAGS \(\\Answered\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}"\)
-S~ \* 4 FETCH \(UID 4 FLAGS \(\\Flagged\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}"\)
+S~ \* 3 FETCH \(UID 3 FLAGS \(\\Answered \\Recent\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}"\)
+S~ \* 4 FETCH \(UID 4 FLAGS \(\\Flagged \\Recent\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}"\)
 S: g OK Fetch completed
 C: h APPEND INBOX {0+}
 C: 

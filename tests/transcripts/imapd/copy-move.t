@@ -21,6 +21,7 @@ C:
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work)
 S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work \*)] Flags permitted
 S: * 1 EXISTS
+S: * 1 RECENT
 S~ b OK \[APPENDUID [0-9]+ 1\] Append completed
 C: c APPEND INBOX "05-Mar-2024 10:00:00 +0100" {39+}
 C: From: a@example.test
@@ -29,7 +30,7 @@ C:
 C: x
 C: 
 S: * 2 EXISTS
-S: * 1 RECENT
+S: * 2 RECENT
 S~ c OK \[APPENDUID [0-9]+ 2\] Append completed
 C: d APPEND INBOX (\Flagged) "05-Mar-2024 10:00:00 +0100" {39+}
 C: From: a@example.test
@@ -38,6 +39,7 @@ C:
 C: x
 C: 
 S: * 3 EXISTS
+S: * 3 RECENT
 S~ d OK \[APPENDUID [0-9]+ 3\] Append completed
 C: e COPY 1:2 Archive
 S~ e OK \[COPYUID [0-9]+ 1:2 1:2\] Copy completed
@@ -48,19 +50,20 @@ S: g NO [TRYCREATE] Mailbox does not exist
 C: h MOVE 2 Archive
 S~ \* OK \[COPYUID [0-9]+ 2 3\] Moved UIDs
 S: * 2 EXPUNGE
-S: * 0 RECENT
+S: * 2 RECENT
 S: h OK Move completed
 C: i UID MOVE 1 Archive
 S~ \* OK \[COPYUID [0-9]+ 1 4\] Moved UIDs
 S: * 1 EXPUNGE
+S: * 1 RECENT
 S: i OK Move completed
 C: j FETCH 1:* (UID FLAGS)
-S: * 1 FETCH (UID 3 FLAGS (\Flagged))
+S: * 1 FETCH (UID 3 FLAGS (\Flagged \Recent))
 S: j OK Fetch completed
 C: k SELECT Archive
 S: * OK [CLOSED] Previous mailbox closed
 S: * 4 EXISTS
-S: * 2 RECENT
+S: * 3 RECENT
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work)
 S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work \*)] Flags permitted
 S: * OK [UNSEEN 2] First unseen
@@ -80,7 +83,7 @@ S: * 3 FETCH (UID 3 FLAGS (\Recent) BODY[HEADER.FIELDS (Subject)] {14}
 S: Subject: s
 S: 
 S: )
-S: * 4 FETCH (UID 4 FLAGS (\Seen $Work) BODY[HEADER.FIELDS (Subject)] {14}
+S: * 4 FETCH (UID 4 FLAGS (\Seen \Recent $Work) BODY[HEADER.FIELDS (Subject)] {14}
 S: Subject: s
 S: 
 S: )
@@ -90,7 +93,7 @@ S: * STATUS "Trash" (MESSAGES 2 UIDNEXT 3)
 S: m OK Status completed
 C: n COPY 1:* Archive
 S: * 8 EXISTS
-S: * 4 RECENT
+S: * 7 RECENT
 S~ n OK \[COPYUID [0-9]+ 1:4 5:8\] Copy completed
 C: o MOVE 1:* Trash
 S~ \* OK \[COPYUID [0-9]+ 1:8 3:10\] Moved UIDs

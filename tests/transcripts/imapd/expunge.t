@@ -84,7 +84,7 @@ S: m OK Store completed
 C: n EXAMINE INBOX
 S: * OK [CLOSED] Previous mailbox closed
 S: * 2 EXISTS
-S: * 1 RECENT
+S: * 0 RECENT
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 S: * OK [PERMANENTFLAGS ()] Read-only mailbox
 S: * OK [UNSEEN 1] First unseen
@@ -96,7 +96,7 @@ S: o NO [READ-ONLY] Mailbox is read-only
 C: p SELECT INBOX
 S: * OK [CLOSED] Previous mailbox closed
 S: * 2 EXISTS
-S: * 1 RECENT
+S: * 0 RECENT
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Flags permitted
 S: * OK [UNSEEN 1] First unseen

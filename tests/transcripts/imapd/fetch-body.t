@@ -46,6 +46,7 @@ C: aGVsbG8gYmluYXJ5AA==
 C: --xx--
 C: 
 S: * 2 EXISTS
+S: * 2 RECENT
 S~ c OK \[APPENDUID [0-9]+ 2\] Append completed
 C: d FETCH 1 FAST
 S~ \* 1 FETCH \(FLAGS \(\\Recent\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}" RFC822\.SIZE 174\)
@@ -54,7 +55,7 @@ C: e FETCH 1 ALL
 S~ \* 1 FETCH \(FLAGS \(\\Recent\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}" RFC822\.SIZE 174 ENVELOPE \("Tue, 05 Mar 2024 10:00:00 \+0100" "Hello" \(\("Alice" NIL "alice" "example\.test"\)\) \(\("Alice" NIL "alice" "example\.test"\)\) \(\("Alice" NIL "alice" "example\.test"\)\) \(\(NIL NIL "demo" "example\.test"\)\) NIL NIL NIL "<m1@example\.test>"\)\)
 S: e OK Fetch completed
 C: f FETCH 2 FULL
-S~ \* 2 FETCH \(FLAGS \(\\Flagged\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}" RFC822\.SIZE 319 ENVELOPE \(NIL "Parts" \(\("Bob" NIL "bob" "example\.test"\)\) \(\("Bob" NIL "bob" "example\.test"\)\) \(\("Bob" NIL "bob" "example\.test"\)\) \(\(NIL NIL "demo" "example\.test"\)\) NIL NIL NIL NIL\) BODY \(\("text" "plain" \("charset" "utf-8"\) NIL NIL "7bit" 9 0\)\("application" "octet-stream" NIL NIL NIL "base64" 20\) "mixed"\)\)
+S~ \* 2 FETCH \(FLAGS \(\\Flagged \\Recent\) INTERNALDATE "[0-9]{2}-[A-Z][a-z]{2}-[0-9]{4} [0-9:]{8} [-+][0-9]{4}" RFC822\.SIZE 319 ENVELOPE \(NIL "Parts" \(\("Bob" NIL "bob" "example\.test"\)\) \(\("Bob" NIL "bob" "example\.test"\)\) \(\("Bob" NIL "bob" "example\.test"\)\) \(\(NIL NIL "demo" "example\.test"\)\) NIL NIL NIL NIL\) BODY \(\("text" "plain" \("charset" "utf-8"\) NIL NIL "7bit" 9 0\)\("application" "octet-stream" NIL NIL NIL "base64" 20\) "mixed"\)\)
 S: f OK Fetch completed
 C: g FETCH 2 (BODYSTRUCTURE)
 S: * 2 FETCH (BODYSTRUCTURE (("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 9 0 NIL NIL NIL NIL)("application" "octet-stream" NIL NIL NIL "base64" 20 NIL NIL NIL NIL) "mixed" ("boundary" "xx") NIL NIL NIL))
@@ -105,7 +106,7 @@ S: Second line.
 S: )
 S: l OK Fetch completed
 C: m FETCH 2 RFC822
-S: * 2 FETCH (FLAGS (\Flagged \Seen) RFC822 {319}
+S: * 2 FETCH (FLAGS (\Flagged \Seen \Recent) RFC822 {319}
 S: From: Bob <bob@example.test>
 S: To: demo@example.test
 S: Subject: Parts
@@ -135,7 +136,7 @@ C: r UID FETCH 7 FLAGS
 S: r OK Fetch completed
 C: r2 FETCH 1:2 (FLAGS)
 S: * 1 FETCH (FLAGS (\Seen \Recent))
-S: * 2 FETCH (FLAGS (\Flagged \Seen))
+S: * 2 FETCH (FLAGS (\Flagged \Seen \Recent))
 S: r2 OK Fetch completed
 C: r3 STORE 2 -FLAGS.SILENT (\Seen)
 S: r3 OK Store completed

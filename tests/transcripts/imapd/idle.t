@@ -31,5 +31,5 @@ S: a8 OK NOOP completed
 C: a9 IDLE
 S: + idling
 ! close
-S: a9 NO IDLE ended
+# a normal end: no reply, no NO counted (the log says reason=eof)
 ! wait

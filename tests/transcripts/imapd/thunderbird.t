@@ -51,5 +51,4 @@ S: 11 OK Fetch completed
 C: 12 IDLE
 S: + idling
 ! close
-S: 12 NO IDLE ended
 ! wait
