@@ -101,32 +101,50 @@ rotl(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
-/* A 64-bit checksum (murmur3-style mixing, 8 bytes a step): against
- * torn and garbled writes, not against an attacker, who would own the
+static uint64_t
+mix_word(uint64_t h, uint64_t w)
+{
+	const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+
+	w *= c1;
+	w = rotl(w, 31) * c2;
+	h ^= w;
+	return rotl(h, 27) * 5 + 0x52dce729;
+}
+
+/* A 64-bit checksum (murmur3-style mixing in four independent lanes of
+ * 8 bytes, so a full index build hashes at memory speed): against torn
+ * and garbled writes, not against an attacker, who would own the
  * mailbox anyway. */
 static uint64_t
 cache_hash(const unsigned char *p, size_t len)
 {
-	const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)len * c2), k;
-	size_t i;
+	uint64_t h[4] = { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,
+		0x94d049bb133111ebULL, 0x2545f4914f6cdd1dULL };
+	uint64_t k = 0, r;
+	size_t i = 0;
+	int j;
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		k = get64(p + i) * c1;
-		k = rotl(k, 31) * c2;
-		h ^= k;
-		h = rotl(h, 27) * 5 + 0x52dce729;
+	for (; i + 32 <= len; i += 32) {
+		h[0] = mix_word(h[0], get64(p + i));
+		h[1] = mix_word(h[1], get64(p + i + 8));
+		h[2] = mix_word(h[2], get64(p + i + 16));
+		h[3] = mix_word(h[3], get64(p + i + 24));
 	}
-	k = 0;
+	for (; i + 8 <= len; i += 8)
+		h[0] = mix_word(h[0], get64(p + i));
 	for (; i < len; i++)
 		k = (k << 8) | p[i];
-	h ^= rotl(k * c1, 31) * c2;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	h[1] = mix_word(h[1], k);
+	r = (uint64_t)len * 0xff51afd7ed558ccdULL;
+	for (j = 0; j < 4; j++)
+		r = rotl(r ^ h[j], 29) * 0xc4ceb9fe1a85ec53ULL;
+	r ^= r >> 33;
+	r *= 0xff51afd7ed558ccdULL;
+	r ^= r >> 33;
+	r *= 0xc4ceb9fe1a85ec53ULL;
+	r ^= r >> 33;
+	return r;
 }
 
 static void
@@ -459,7 +477,12 @@ merge_new(struct msgcache *c, struct scan_rec *recs, size_t n)
 	struct entry *out;
 	size_t i = 0, j = 0, k = 0, cap;
 
-	qsort(recs, n, sizeof(*recs), rec_cmp);
+	/* a compacted file, or one FETCH 1:*, is in order already */
+	for (i = 1; i < n && rec_cmp(&recs[i - 1], &recs[i]) <= 0; i++)
+		;
+	if (i < n)
+		qsort(recs, n, sizeof(*recs), rec_cmp);
+	i = 0;
 	cap = c->n + n;
 	out = xreallocarray(NULL, cap, sizeof(*out));
 	while (i < c->n || j < n) {
