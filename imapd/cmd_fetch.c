@@ -592,7 +592,7 @@ plan_message(const struct fetch_req *r, struct fetch_cached *fc,
  * (BINARY of an unknown encoding: NO [UNKNOWN-CTE]). */
 static int
 fetch_one(struct imap_cmd *c, const struct fetch_req *r,
-	struct msgcache *cache, uint32_t seq)
+	struct msgcache *cache, uint32_t seq, struct buf *line)
 {
 	struct mailbox_view *v = c->s->view;
 	struct stream *out = c->s->stream;
@@ -602,7 +602,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	struct fetch_cached fc;
 	bool flags = r->has_flags, seen_set = false, first = true;
 	bool from_cache = false;
-	struct buf b;
+	struct buf b = *line;	/* given back below: one per command */
 	const char *error;
 	size_t i, k;
 	int ret = 0, mode = -1;
@@ -630,7 +630,9 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	}
 	fc.base = span_make(m->basename,
 	    maildir_filename_base_len(m->basename));
-	memset(data, 0, sizeof(data));
+	/* only the items' slots: 66 of them would be a memset per message
+	 * as big as a cached response */
+	memset(data, 0, r->n * sizeof(data[0]));
 	for (i = 0; i < r->n; i++) {
 		const struct fetch_item *it = &r->items[i];
 		int n;
@@ -664,7 +666,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		fc.base = span_make(m->basename,
 		    maildir_filename_base_len(m->basename));
 	}
-	buf_init(&b, 0);
+	buf_reset(&b);
 	(void)buf_puts(&b, "* ");
 	append_u64(&b, seq);
 	(void)buf_puts(&b, " FETCH (");
@@ -782,7 +784,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	if (!r->has_uid && r->condstore && seen_set)
 		stream_printf(out, " UID %u", mailbox_view_uid(v, seq));
 	stream_puts(out, ")\r\n");
-	buf_clear(&b);
+	*line = b;
 	/* what was parsed anyway goes into the cache */
 	if (fc.cache != NULL && (fm.hdr != NULL || fm.full != NULL)) {
 		if (!from_cache)
@@ -806,6 +808,7 @@ cmd_fetch(struct imap_cmd *c)
 	struct fetch_req *r;
 	const char *error;
 	struct msgcache *cache = NULL;
+	struct buf line;
 	uint32_t *seqs;
 	size_t i, n, gone = 0;
 
@@ -833,13 +836,15 @@ cmd_fetch(struct imap_cmd *c)
 		condstore_send_vanished(c, r->changedsince, &set);
 	if (r->use_cache && n > 0)
 		cache = cache_begin(c);
+	buf_init(&line, 0);
 	for (i = 0; i < n; i++) {
 		struct arena_mark mark = arena_mark(c->arena);
-		int ret = fetch_one(c, r, cache, seqs[i]);
+		int ret = fetch_one(c, r, cache, seqs[i], &line);
 
 		/* parse trees of one message live until its response */
 		arena_reset_to(c->arena, mark);
 		if (ret == -2) {
+			buf_clear(&line);
 			msgcache_release(cache);
 			imap_no(c, "UNKNOWN-CTE", "Unknown "
 			    "Content-Transfer-Encoding");
@@ -848,6 +853,7 @@ cmd_fetch(struct imap_cmd *c)
 		if (ret < 0)
 			gone++;
 	}
+	buf_clear(&line);
 	msgcache_release(cache);
 	/* RFC 9051 7.1: the others were answered; UID FETCH skips
 	 * expunged UIDs silently (6.4.9) */
