@@ -10,9 +10,13 @@
  * partial <o.n> answered as "BODY[...]<o>"). CONDSTORE (RFC 7162 3.1.4):
  * the MODSEQ item, the CHANGEDSINCE modifier (0 tolerated for iPhone
  * Mail), MODSEQ beside FLAGS once enabled; QRESYNC's VANISHED modifier
- * (3.2.6).
+ * (3.2.6). ENVELOPE, BODY, BODYSTRUCTURE and the top-level header
+ * sections come from the folder's cache (msgcache.c) when it has them,
+ * without opening the message; what a FETCH parses anyway goes into it.
+ * Items that need only the header read only the header block.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "imapd.h"
@@ -24,6 +28,7 @@
 #include "mailbox_view.h"
 #include "maildir.h"
 #include "message.h"
+#include "msgcache.h"
 #include "reply.h"
 #include "str.h"
 #include "tern.h"
@@ -44,8 +49,22 @@ enum fetch_type {
 	FI_MODSEQ,		/* RFC 7162 3.1.4 */
 };
 
+/* What an item needs beyond the store's record. */
+enum fetch_need {
+	NEED_NONE,		/* UID FLAGS RFC822.SIZE MODSEQ */
+	NEED_STAT,		/* INTERNALDATE: the file's mtime */
+	NEED_HEADER,		/* ENVELOPE, top-level HEADER[.FIELDS[.NOT]] */
+	NEED_STRUCT,		/* BODY, BODYSTRUCTURE */
+	NEED_FILE,		/* any other section, BINARY */
+};
+
 struct fetch_item {
 	enum fetch_type type;
+	enum fetch_need need;
+	/* a top-level HEADER.FIELDS[.NOT]: answered from the cached
+	 * field index when there is one */
+	bool fields, fields_not;
+	struct span field_list;
 	const char *name;	/* response name, "BODY[TEXT]" */
 	struct span spec;	/* between the brackets */
 	bool binary;
@@ -58,6 +77,7 @@ struct fetch_req {
 	struct fetch_item items[FETCH_ITEMS_MAX + 2];
 	size_t n;
 	bool need_file;
+	bool use_cache;		/* an item msgcache can answer */
 	bool sets_seen;
 	bool has_flags;
 	bool has_uid;
@@ -85,9 +105,18 @@ add(struct fetch_req *r, enum fetch_type type, const char *name)
 		r->has_uid = true;
 	if (type == FI_MODSEQ)
 		r->has_modseq = true;
-	if (type != FI_UID && type != FI_FLAGS && type != FI_SIZE &&
-	    type != FI_MODSEQ)
+	if (type == FI_INTERNALDATE)
+		it->need = NEED_STAT;
+	else if (type == FI_ENVELOPE)
+		it->need = NEED_HEADER;
+	else if (type == FI_BODY || type == FI_BODYSTRUCTURE)
+		it->need = NEED_STRUCT;
+	else if (type == FI_SECTION || type == FI_BINARY_SIZE)
+		it->need = NEED_FILE;
+	if (it->need != NEED_NONE)
 		r->need_file = true;
+	if (it->need == NEED_HEADER || it->need == NEED_STRUCT)
+		r->use_cache = true;
 	return 0;
 }
 
@@ -154,6 +183,17 @@ parse_section_item(struct imap_cmd *c, struct fetch_req *r, struct span a,
 		*error_r = "invalid BINARY section";
 		return -1;
 	}
+	/* the top-level header alone: from the cache or a short read */
+	if (!binary && !size && it->spec.len > 0 && (it->spec.p[0] < '0' ||
+	    it->spec.p[0] > '9') && (sec.kind == IMAP_SECTION_HEADER ||
+	    sec.kind == IMAP_SECTION_HEADER_FIELDS ||
+	    sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT)) {
+		it->need = NEED_HEADER;
+		r->use_cache = true;
+		it->fields = sec.kind != IMAP_SECTION_HEADER;
+		it->fields_not = sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT;
+		it->field_list = sec.fields;
+	}
 	it->name = arena_printf(c->arena, "%s[%.*s]", size ? "BINARY.SIZE" :
 	    binary ? "BINARY" : "BODY", (int)it->spec.len, it->spec.p);
 	if (it->partial)
@@ -208,6 +248,8 @@ parse_item(struct imap_cmd *c, struct fetch_req *r, const struct imap_arg *a,
 		} else {
 			it->name = "RFC822.HEADER";
 			it->spec = span_str("HEADER");
+			it->need = NEED_HEADER;
+			r->use_cache = true;
 		}
 		/* RFC 3501 6.4.5: RFC822.HEADER is like BODY.PEEK */
 		it->sets_seen = it->spec.len != 6;
@@ -322,18 +364,19 @@ format_date(time_t t, struct buf *out)
 	    (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
-/* v in decimal, without printf (FETCH 1:* formats a few per message). */
-static int
+/* Append v in decimal: FETCH formats a few numbers per message, and
+ * printf is a tenth of a cached header FETCH's time. */
+static void
 append_u64(struct buf *b, uint64_t v)
 {
-	char digits[20];
-	size_t n = sizeof(digits);
+	char tmp[20];
+	size_t i = sizeof(tmp);
 
 	do {
-		digits[--n] = (char)('0' + v % 10);
+		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v > 0);
-	return buf_append(b, digits + n, sizeof(digits) - n);
+	} while (v != 0);
+	(void)buf_append(b, tmp + i, sizeof(tmp) - i);
 }
 
 /* Set \Seen on seq when a body fetch asks for it. */
@@ -360,9 +403,16 @@ mark_seen(struct imap_cmd *c, uint32_t seq, const struct maildir_mail *m,
 	*flags_r = true;
 }
 
+enum open_mode {
+	OPEN_MAP,		/* map the whole file */
+	OPEN_HEADER,		/* read its header block only */
+	OPEN_STAT,		/* only the mtime, into fm->mtime */
+};
+
 /* Open the file of seq, re-syncing once if it moved meanwhile. */
 static int
-open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
+open_mail(struct imap_cmd *c, uint32_t seq, enum open_mode mode,
+	struct fetch_msg *fm)
 {
 	struct mailbox_view *v = c->s->view;
 	int attempt;
@@ -370,14 +420,26 @@ open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
 	for (attempt = 0; attempt < 2; attempt++) {
 		const struct maildir_mail *m = mailbox_view_mail(v, seq);
 		char path[MAILDIR_PATH_MAX];
+		struct stat st;
+		int ret;
 
 		if (m == NULL)
 			return -1;
 		if (maildir_mailbox_mail_path(v->mb, m, path,
 		    sizeof(path)) < 0)
 			return -1;
-		if (fetch_msg_open(fm, arena_strdup(c->arena, path),
-		    c->arena) == 0)
+		if (mode == OPEN_STAT) {
+			ret = stat(path, &st);
+			if (ret == 0)
+				fm->mtime = st.st_mtime;
+		} else if (mode == OPEN_HEADER) {
+			ret = fetch_msg_open_header(fm, arena_strdup(c->arena,
+			    path), c->arena);
+		} else {
+			ret = fetch_msg_open(fm, arena_strdup(c->arena, path),
+			    c->arena);
+		}
+		if (ret == 0)
 			return 0;
 		if (errno != ENOENT || mailbox_view_sync(v, NULL, NULL) < 0)
 			break;
@@ -385,21 +447,165 @@ open_mail(struct imap_cmd *c, uint32_t seq, struct fetch_msg *fm)
 	return -1;
 }
 
+/* The cache is live for the messages of the folder (compaction). */
+static bool
+cache_live(void *ctx, uint32_t uid, struct span base)
+{
+	const struct maildir_mailbox *mb = ctx;
+	const struct maildir_mail *m = maildir_mailbox_find(mb, uid);
+
+	return m != NULL && maildir_filename_base_len(m->basename) ==
+	    base.len && memcmp(m->basename, base.p, base.len) == 0;
+}
+
+/* The selected folder's cache, brought up to date for this command;
+ * NULL when it cannot be used now. */
+static struct msgcache *
+cache_begin(struct imap_cmd *c)
+{
+	struct imap_session *s = c->s;
+	struct mailbox_view *v = s->view;
+	uint32_t uv = mailbox_view_uidvalidity(v);
+
+	if (!msgcache_is(s->msgcache, v->path, uv)) {
+		msgcache_free(&s->msgcache);
+		s->msgcache = msgcache_new(v->path, uv);
+	}
+	if (msgcache_refresh(s->msgcache, cache_live, v->mb) < 0)
+		return NULL;
+	return s->msgcache;
+}
+
+/* What the cache holds of one message, looked up as needed. */
+struct fetch_cached {
+	struct msgcache *cache;	/* NULL: none */
+	uint32_t uid;
+	struct span base;	/* the Maildir base name */
+	struct span data[MSGCACHE_KINDS];
+	bool have[MSGCACHE_KINDS];
+	bool looked[MSGCACHE_KINDS];
+};
+
+/* Is kind cached? Its bytes are then in fc->data[kind]. */
+static bool
+cached(struct fetch_cached *fc, enum msgcache_kind kind)
+{
+	if (fc->cache == NULL)
+		return false;
+	if (!fc->looked[kind]) {
+		fc->have[kind] = msgcache_lookup(fc->cache, fc->uid, fc->base,
+		    kind, &fc->data[kind]);
+		fc->looked[kind] = true;
+	}
+	return fc->have[kind];
+}
+
+static void
+cache_add(struct fetch_cached *fc, enum msgcache_kind kind, struct span data)
+{
+	if (fc->cache == NULL || cached(fc, kind))
+		return;
+	msgcache_add(fc->cache, fc->uid, fc->base, kind, data);
+	fc->have[kind] = true;
+}
+
+/* The field index of a parsed header (HEADER.FIELDS without a parse). */
+static void
+cache_add_fields(struct fetch_cached *fc, const struct message *hm)
+{
+	struct buf tmp;
+
+	if (fc->cache == NULL || hm == NULL || cached(fc, MSGCACHE_FIELDS))
+		return;
+	buf_init(&tmp, MSGCACHE_RECORD_MAX);
+	if (fetch_fields_index(hm, &tmp) == 0)
+		cache_add(fc, MSGCACHE_FIELDS, buf_span(&tmp));
+	buf_clear(&tmp);
+}
+
+/* After a full parse: BODY and BODYSTRUCTURE both, whichever was asked
+ * (they differ only in the extension data). */
+static void
+cache_add_structure(struct fetch_cached *fc, struct fetch_msg *fm)
+{
+	struct message *full = fm->full;
+	struct buf tmp;
+	int k;
+
+	if (fc->cache == NULL || full == NULL)
+		return;
+	buf_init(&tmp, MSGCACHE_RECORD_MAX);
+	for (k = MSGCACHE_BODY; k <= MSGCACHE_BODYSTRUCTURE; k++) {
+		if (cached(fc, (enum msgcache_kind)k))
+			continue;
+		buf_reset(&tmp);
+		if (imap_bodystructure_write(full, k == MSGCACHE_BODYSTRUCTURE,
+		    fm->a, &tmp) == 0)
+			cache_add(fc, (enum msgcache_kind)k, buf_span(&tmp));
+	}
+	buf_clear(&tmp);
+}
+
+/* Look up what r needs of m in the cache and choose how to open the
+ * message: -1 when nothing needs the file, else an enum open_mode;
+ * *hdr_r: answer the header items from the cached header block. */
+static int
+plan_message(const struct fetch_req *r, struct fetch_cached *fc,
+	const struct maildir_mail *m, bool *hdr_r)
+{
+	bool stat_it = false, want_hdr = false;
+	size_t i;
+
+	*hdr_r = false;
+	fc->base = span_make(m->basename,
+	    maildir_filename_base_len(m->basename));
+	for (i = 0; i < r->n; i++) {
+		const struct fetch_item *it = &r->items[i];
+
+		switch (it->need) {
+		case NEED_NONE:
+			break;
+		case NEED_STAT:
+			stat_it = true;
+			break;
+		case NEED_HEADER:
+			if (it->type != FI_ENVELOPE ||
+			    !cached(fc, MSGCACHE_ENVELOPE))
+				want_hdr = true;
+			break;
+		case NEED_STRUCT:
+			if (!cached(fc, it->type == FI_BODY ? MSGCACHE_BODY :
+			    MSGCACHE_BODYSTRUCTURE))
+				return OPEN_MAP;
+			break;
+		case NEED_FILE:
+			return OPEN_MAP;
+		}
+	}
+	if (want_hdr && !cached(fc, MSGCACHE_HEADER))
+		return OPEN_HEADER;
+	*hdr_r = want_hdr;
+	return stat_it ? OPEN_STAT : -1;
+}
+
 /* One message's response. 0, -1 (ghost or vanished: skipped), -2
  * (BINARY of an unknown encoding: NO [UNKNOWN-CTE]). */
 static int
-fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
+fetch_one(struct imap_cmd *c, const struct fetch_req *r,
+	struct msgcache *cache, uint32_t seq, struct buf *line)
 {
 	struct mailbox_view *v = c->s->view;
 	struct stream *out = c->s->stream;
 	const struct maildir_mail *m = mailbox_view_mail(v, seq);
 	struct fetch_data data[FETCH_ITEMS_MAX + 2];
 	struct fetch_msg fm;
+	struct fetch_cached fc;
 	bool flags = r->has_flags, seen_set = false, first = true;
-	struct buf b;
+	bool from_cache = false;
+	struct buf b = *line;	/* given back below: one per command */
 	const char *error;
 	size_t i, k;
-	int ret = 0;
+	int ret = 0, mode = -1;
 
 	if (m == NULL)
 		return -1;
@@ -407,14 +613,36 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		return 0;	/* unchanged: no response (RFC 7162 3.1.4.1) */
 	memset(&fm, 0, sizeof(fm));
 	fm.fd = -1;
-	if (r->need_file && open_mail(c, seq, &fm) < 0)
+	memset(&fc, 0, sizeof(fc));
+	fc.cache = cache;
+	fc.uid = m->uid;
+	if (r->need_file)
+		mode = plan_message(r, &fc, m, &from_cache);
+	if (from_cache)
+		fetch_msg_init_header(&fm, fc.data[MSGCACHE_HEADER], c->arena);
+	if (mode >= 0 && open_mail(c, seq, (enum open_mode)mode, &fm) < 0)
 		return -1;
-	memset(data, 0, sizeof(data));
+	/* open_mail may have re-synced the view */
+	m = mailbox_view_mail(v, seq);
+	if (m == NULL) {
+		fetch_msg_close(&fm);
+		return -1;
+	}
+	fc.base = span_make(m->basename,
+	    maildir_filename_base_len(m->basename));
+	/* only the items' slots: 66 of them would be a memset per message
+	 * as big as a cached response */
+	memset(data, 0, r->n * sizeof(data[0]));
 	for (i = 0; i < r->n; i++) {
 		const struct fetch_item *it = &r->items[i];
 		int n;
 
 		if (it->type != FI_SECTION && it->type != FI_BINARY_SIZE)
+			continue;
+		if (it->fields && cached(&fc, MSGCACHE_FIELDS) &&
+		    cached(&fc, MSGCACHE_HEADER) && fetch_fields_from_index(
+		    fc.data[MSGCACHE_HEADER], fc.data[MSGCACHE_FIELDS],
+		    it->field_list, it->fields_not, &data[i]) == 0)
 			continue;
 		n = fetch_section(&fm, it->spec, it->binary, &data[i], &error);
 		if (n < 0) {
@@ -435,10 +663,12 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			ret = -1;
 			goto out;
 		}
+		fc.base = span_make(m->basename,
+		    maildir_filename_base_len(m->basename));
 	}
-	buf_init(&b, 0);
+	buf_reset(&b);
 	(void)buf_puts(&b, "* ");
-	(void)append_u64(&b, seq);
+	append_u64(&b, seq);
 	(void)buf_puts(&b, " FETCH (");
 	stream_write(out, b.data, b.len);
 	for (k = 0; k < r->n + (flags && !r->has_flags ? 1 : 0); k++) {
@@ -470,7 +700,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 		first = false;
 		switch (it->type) {
 		case FI_UID:
-			(void)append_u64(&b, mailbox_view_uid(v, seq));
+			append_u64(&b, mailbox_view_uid(v, seq));
 			break;
 		case FI_FLAGS:
 			(void)mailbox_view_format_flags(v, seq, &b);
@@ -479,22 +709,42 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			format_date(fm.mtime, &b);
 			break;
 		case FI_SIZE:
-			(void)append_u64(&b, m->vsize);
+			append_u64(&b, m->vsize);
 			break;
 		case FI_ENVELOPE: {
-			struct message *hm = fetch_msg_header(&fm);
+			struct message *hm;
+			size_t from = b.len;
 
-			(void)imap_envelope_write(hm != NULL ? hm->root : NULL,
-			    c->arena, &b);
+			if (cached(&fc, MSGCACHE_ENVELOPE)) {
+				(void)buf_append_span(&b,
+				    fc.data[MSGCACHE_ENVELOPE]);
+				break;
+			}
+			hm = fetch_msg_header(&fm);
+			if (imap_envelope_write(hm != NULL ? hm->root : NULL,
+			    c->arena, &b) == 0 && hm != NULL)
+				cache_add(&fc, MSGCACHE_ENVELOPE, span_make(
+				    b.data + from, b.len - from));
 			break;
 		}
 		case FI_BODY:
 		case FI_BODYSTRUCTURE: {
-			struct message *fullm = fetch_msg_parse(&fm);
+			enum msgcache_kind ck = it->type == FI_BODY ?
+			    MSGCACHE_BODY : MSGCACHE_BODYSTRUCTURE;
+			struct message *fullm;
+			size_t from = b.len;
 
+			if (cached(&fc, ck)) {
+				(void)buf_append_span(&b, fc.data[ck]);
+				break;
+			}
+			fullm = fetch_msg_parse(&fm);
 			if (fullm == NULL || imap_bodystructure_write(fullm,
 			    it->type == FI_BODYSTRUCTURE, c->arena, &b) < 0)
 				(void)buf_puts(&b, "NIL");
+			else
+				cache_add(&fc, ck, span_make(b.data + from,
+				    b.len - from));
 			break;
 		}
 		case FI_BINARY_SIZE:
@@ -511,10 +761,12 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 			    it->partial ? it->len : UINT64_MAX);
 
 			/* RFC 3516 4.2: BINARY content with NUL is literal8 */
-			(void)buf_appendf(&b, "%s{%llu}\r\n", it->binary &&
-			    data[i].mem && memchr(data[i].buf.data, '\0',
-			    data[i].buf.len) != NULL ? "~" : "",
-			    (unsigned long long)n);
+			if (it->binary && data[i].mem && memchr(
+			    data[i].buf.data, '\0', data[i].buf.len) != NULL)
+				(void)buf_putc(&b, '~');
+			(void)buf_putc(&b, '{');
+			append_u64(&b, n);
+			(void)buf_puts(&b, "}\r\n");
 			stream_write(out, b.data, b.len);
 			buf_reset(&b);
 			fetch_data_write(&fm, &data[i], off, n, out);
@@ -532,7 +784,15 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r, uint32_t seq)
 	if (!r->has_uid && r->condstore && seen_set)
 		stream_printf(out, " UID %u", mailbox_view_uid(v, seq));
 	stream_puts(out, ")\r\n");
-	buf_clear(&b);
+	*line = b;
+	/* what was parsed anyway goes into the cache */
+	if (fc.cache != NULL && (fm.hdr != NULL || fm.full != NULL)) {
+		if (!from_cache)
+			cache_add(&fc, MSGCACHE_HEADER,
+			    fetch_msg_header_block(&fm));
+		cache_add_fields(&fc, fetch_msg_header(&fm));
+	}
+	cache_add_structure(&fc, &fm);
 out:
 	for (i = 0; i < r->n; i++)
 		fetch_data_clear(&data[i]);
@@ -547,6 +807,8 @@ cmd_fetch(struct imap_cmd *c)
 	struct imap_seqset set;
 	struct fetch_req *r;
 	const char *error;
+	struct msgcache *cache = NULL;
+	struct buf line;
 	uint32_t *seqs;
 	size_t i, n, gone = 0;
 
@@ -572,13 +834,18 @@ cmd_fetch(struct imap_cmd *c)
 	/* RFC 7162 3.2.6: the UIDs of the set expunged since */
 	if (r->vanished)
 		condstore_send_vanished(c, r->changedsince, &set);
+	if (r->use_cache && n > 0)
+		cache = cache_begin(c);
+	buf_init(&line, 0);
 	for (i = 0; i < n; i++) {
 		struct arena_mark mark = arena_mark(c->arena);
-		int ret = fetch_one(c, r, seqs[i]);
+		int ret = fetch_one(c, r, cache, seqs[i], &line);
 
 		/* parse trees of one message live until its response */
 		arena_reset_to(c->arena, mark);
 		if (ret == -2) {
+			buf_clear(&line);
+			msgcache_release(cache);
 			imap_no(c, "UNKNOWN-CTE", "Unknown "
 			    "Content-Transfer-Encoding");
 			return;
@@ -586,6 +853,8 @@ cmd_fetch(struct imap_cmd *c)
 		if (ret < 0)
 			gone++;
 	}
+	buf_clear(&line);
+	msgcache_release(cache);
 	/* RFC 9051 7.1: the others were answered; UID FETCH skips
 	 * expunged UIDs silently (6.4.9) */
 	if (gone > 0 && !c->uid) {

@@ -3,6 +3,7 @@
  * fetch_body: section bytes for FETCH (see fetch_body.h). RFC 9051
  * 6.4.5 (sections, partial), RFC 3516 (BINARY), RFC 5322 2.2 (fields).
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -12,6 +13,7 @@
 #include "fetch_body.h"
 #include "imap_bodystructure.h"
 #include "str.h"
+#include "xmalloc.h"
 #include "tern.h"
 
 #define FIELD_NAMES_MAX 256		/* HEADER.FIELDS (a b ...) */
@@ -67,10 +69,111 @@ fetch_msg_open(struct fetch_msg *fm, const char *path, struct arena *a)
 	return 0;
 }
 
+/* Length of the header block of d[0..size): up to and with the first
+ * blank line; *found_r false (and size) when there is none. */
+static size_t
+header_block_len(const char *d, size_t size, bool *found_r)
+{
+	size_t i;
+
+	*found_r = true;
+	if (d != NULL && size > 0 && (d[0] == '\n' || (size > 1 &&
+	    d[0] == '\r' && d[1] == '\n')))
+		return d[0] == '\n' ? 1 : 2;
+	for (i = 0; d != NULL && i < size; ) {
+		const char *lf = memchr(d + i, '\n', size - i);
+
+		if (lf == NULL)
+			break;
+		i = (size_t)(lf - d) + 1;
+		if (i < size && d[i] == '\n')
+			return i + 1;
+		if (i + 1 < size && d[i] == '\r' && d[i + 1] == '\n')
+			return i + 2;
+	}
+	*found_r = false;
+	return size;
+}
+
+/* The buffer of fetch_msg_open_header, kept for the next message. */
+static char *hdr_buf;
+static size_t hdr_cap;
+
+int
+fetch_msg_open_header(struct fetch_msg *fm, const char *path,
+	struct arena *a)
+{
+	struct stat st;
+	size_t have = 0, len = 0;
+	bool found = false;
+	int fd, e;
+
+	memset(fm, 0, sizeof(*fm));
+	fm->fd = -1;
+	fm->a = a;
+	fm->path = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	fm->dev = st.st_dev;
+	fm->ino = st.st_ino;
+	fm->mtime = st.st_mtime;
+	while (have < (size_t)st.st_size) {
+		ssize_t n;
+
+		if (have == FETCH_HEADER_MAX) {
+			/* a huge header: map the file instead */
+			(void)close(fd);
+			return fetch_msg_open(fm, path, a);
+		}
+		if (have == hdr_cap) {
+			hdr_cap = hdr_cap == 0 ? FETCH_HEADER_READ : hdr_cap * 2;
+			hdr_buf = xreallocarray(hdr_buf, hdr_cap, 1);
+		}
+		n = pread(fd, hdr_buf + have, hdr_cap - have, (off_t)have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		len = header_block_len(hdr_buf, have, &found);
+		if (found)
+			break;
+	}
+	(void)close(fd);
+	fm->header_only = true;
+	fm->map = len > 0 ? hdr_buf : NULL;
+	fm->size = len;
+	return 0;
+fail:
+	e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
+}
+
+void
+fetch_msg_init_header(struct fetch_msg *fm, struct span hdr, struct arena *a)
+{
+	memset(fm, 0, sizeof(*fm));
+	fm->fd = -1;
+	fm->a = a;
+	fm->path = "";
+	fm->header_only = true;
+	fm->map = hdr.len > 0 ? hdr.p : NULL;
+	fm->size = hdr.len;
+}
+
 void
 fetch_msg_close(struct fetch_msg *fm)
 {
-	if (fm->map != NULL)
+	if (fm->header_only) {
+		/* not a mapping: the reused buffer or the cache's bytes */
+	} else if (fm->map != NULL)
 		(void)munmap((void *)(uintptr_t)fm->map, fm->size);
 	if (fm->fd >= 0)
 		(void)close(fm->fd);
@@ -78,6 +181,14 @@ fetch_msg_close(struct fetch_msg *fm)
 	fm->fd = -1;
 	fm->hdr = NULL;
 	fm->full = NULL;
+	fm->header_only = false;
+	/* a header longer than a few reads is rare: do not keep its
+	 * buffer */
+	if (hdr_cap > 8 * FETCH_HEADER_READ) {
+		free(hdr_buf);
+		hdr_buf = NULL;
+		hdr_cap = 0;
+	}
 }
 
 static struct span
@@ -91,45 +202,35 @@ fetch_msg_parse(struct fetch_msg *fm)
 {
 	const char *error;
 
+	assert(!fm->header_only);
 	if (fm->full == NULL && message_parse(msg_span(fm), NULL, fm->a,
 	    &fm->full, &error) < 0)
 		fm->full = NULL;
 	return fm->full;
 }
 
+struct span
+fetch_msg_header_block(const struct fetch_msg *fm)
+{
+	bool found;
+
+	if (fm->header_only)
+		return msg_span(fm);
+	return span_make(fm->map != NULL ? fm->map : "",
+	    header_block_len(fm->map, fm->size, &found));
+}
+
 struct message *
 fetch_msg_header(struct fetch_msg *fm)
 {
-	const char *d = fm->map, *error;
-	size_t len = fm->size, i;
+	const char *error;
 
 	if (fm->full != NULL)
 		return fm->full;
 	if (fm->hdr != NULL)
 		return fm->hdr;
-	if (d != NULL && (d[0] == '\n' || (len > 1 && d[0] == '\r' &&
-	    d[1] == '\n'))) {
-		len = d[0] == '\n' ? 1 : 2;
-	} else {
-		for (i = 0; d != NULL && i < fm->size; ) {
-			const char *lf = memchr(d + i, '\n', fm->size - i);
-
-			if (lf == NULL)
-				break;
-			i = (size_t)(lf - d) + 1;
-			if (i < fm->size && d[i] == '\n') {
-				len = i + 1;
-				break;
-			}
-			if (i + 1 < fm->size && d[i] == '\r' &&
-			    d[i + 1] == '\n') {
-				len = i + 2;
-				break;
-			}
-		}
-	}
-	if (message_parse(span_make(d != NULL ? d : "", len), NULL, fm->a,
-	    &fm->hdr, &error) < 0)
+	if (message_parse(fetch_msg_header_block(fm), NULL, fm->a, &fm->hdr,
+	    &error) < 0)
 		return NULL;
 	return fm->hdr;
 }
@@ -193,6 +294,89 @@ filter_fields(const struct message *m, const struct message_part *p,
 	return buf_puts(out, "\r\n");
 }
 
+static void
+put_u32(struct buf *out, uint32_t v, int *ret)
+{
+	char b[4];
+
+	b[0] = (char)(v & 0xff);
+	b[1] = (char)((v >> 8) & 0xff);
+	b[2] = (char)((v >> 16) & 0xff);
+	b[3] = (char)(v >> 24);
+	if (buf_append(out, b, 4) < 0)
+		*ret = -1;
+}
+
+static uint32_t
+get_u32(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+	    (uint32_t)u[3] << 24;
+}
+
+int
+fetch_fields_index(const struct message *m, struct buf *out)
+{
+	const struct message_part *p = m->root;
+	unsigned i;
+	int ret = 0;
+
+	if (m->data.len > UINT32_MAX)
+		return -1;
+	for (i = 0; p != NULL && i < p->nfields; i++) {
+		const struct message_field *f = &p->fields[i];
+
+		put_u32(out, (uint32_t)(f->name.p - m->data.p), &ret);
+		put_u32(out, (uint32_t)f->name.len, &ret);
+		put_u32(out, (uint32_t)(f->value.p + f->value.len -
+		    m->data.p), &ret);
+	}
+	return ret;
+}
+
+int
+fetch_fields_from_index(struct span hdr, struct span index, struct span list,
+	bool not, struct fetch_data *d)
+{
+	struct message m;
+	size_t i;
+
+	if (index.len % 12 != 0)
+		return -1;
+	for (i = 0; i < index.len; i += 12) {
+		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
+		size_t e = get_u32(index.p + i + 8);
+
+		if (s > hdr.len || n > hdr.len - s || e < s + n || e > hdr.len)
+			return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.data = hdr;
+	memset(d, 0, sizeof(*d));
+	d->mem = true;
+	buf_init(&d->buf, FETCH_HEADER_MAX);
+	/* as filter_fields() */
+	for (i = 0; i < index.len; i += 12) {
+		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
+		size_t e = get_u32(index.p + i + 8);
+
+		if (field_listed(list, span_make(hdr.p + s, n)) == not)
+			continue;
+		if (message_append_crlf(&m, s, e, &d->buf) < 0 ||
+		    buf_puts(&d->buf, "\r\n") < 0) {
+			fetch_data_clear(d);
+			return -1;
+		}
+	}
+	if (buf_puts(&d->buf, "\r\n") < 0) {
+		fetch_data_clear(d);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 from_section(struct fetch_msg *fm, const struct message *m, struct span spec,
 	struct fetch_data *d, const char **error_r)
@@ -229,6 +413,9 @@ fetch_section(struct fetch_msg *fm, struct span spec, bool binary,
 	bool top = spec.len == 0 || spec.p[0] < '0' || spec.p[0] > '9';
 
 	memset(d, 0, sizeof(*d));
+	/* the caller gives a header-only message header sections only */
+	assert(!fm->header_only || (top && !binary && spec.len > 0 &&
+	    !span_eq_ci(spec, "TEXT")));
 	if (spec.len == 0) {
 		d->start = 0;
 		d->end = fm->size;
@@ -321,7 +508,7 @@ seek_from_last(const struct fetch_msg *fm, const struct fetch_data *d,
 {
 	struct crlf_pos p = { d->start, 0 };
 
-	if (last.valid && last.dev == fm->dev && last.ino == fm->ino &&
+	if (last.valid && !fm->header_only && last.dev == fm->dev && last.ino == fm->ino &&
 	    last.size == fm->size && last.start == d->start &&
 	    last.end == d->end && last.pos.co <= off)
 		p = last.pos;
@@ -394,6 +581,8 @@ fetch_data_write(struct fetch_msg *fm, const struct fetch_data *d,
 			n -= take;
 		}
 	}
+	if (fm->header_only)
+		return;
 	last.dev = fm->dev;
 	last.ino = fm->ino;
 	last.size = fm->size;

@@ -58,6 +58,7 @@ enum imap_counter {
 };
 
 struct mailbox_view;
+struct msgcache;
 struct imap_command;
 struct append_state;
 
@@ -79,6 +80,7 @@ struct imap_session {
 	struct imap_reader reader;
 	struct imap_trace trace_out;	/* -d: what we send (trace.h) */
 	struct mailbox_view *view;	/* selected mailbox, or NULL */
+	struct msgcache *msgcache;	/* its FETCH cache (cmd_fetch.c) */
 	struct append_state *append;	/* cmd_append.c's reader hook */
 	unsigned counts[IMAP_COUNT_N];
 	const char *preauth;		/* --preauth USER (tests) */

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "mailbox_view.h"
 #include "maildir.h"
+#include "msgcache.h"
 #include "reply.h"
 #include "str.h"
 #include "tern.h"
@@ -135,6 +136,7 @@ void
 imap_session_clear(struct imap_session *s)
 {
 	imap_append_hook_clear(s);
+	msgcache_free(&s->msgcache);
 	mailbox_view_free(&s->view);
 	imap_reader_clear(&s->reader);
 	stream_set_write_tap(s->stream, NULL, NULL);
@@ -146,6 +148,7 @@ imap_session_clear(struct imap_session *s)
 void
 imap_session_unselect(struct imap_session *s)
 {
+	msgcache_free(&s->msgcache);
 	mailbox_view_free(&s->view);
 	if (s->state == IMAP_ST_SELECTED)
 		s->state = IMAP_ST_AUTH;

@@ -33,6 +33,8 @@ struct upload {
 struct trace {
 	struct buf reply;	/* the last reply's lines */
 	bool in_reply;		/* the last thing seen was server text */
+	bool in_auth;		/* AUTH sent, no final reply yet: hide */
+	bool quit;		/* QUIT sent: keep the reply before it */
 	int verbose;
 };
 
@@ -50,7 +52,9 @@ read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 /* Keep the server's last reply for errors; print the dialogue for -v
- * (without the AUTH payloads, which libcurl shows as "AUTH PLAIN ..."). */
+ * without the AUTH payloads: the AUTH line and every client line that
+ * answers a 334 challenge (libcurl sends no initial response, so the
+ * credentials come after "334 ", RFC 4954 4). */
 static int
 debug_cb(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
 {
@@ -58,17 +62,27 @@ debug_cb(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
 
 	(void)curl;
 	if (type == CURLINFO_HEADER_IN) {
-		if (!t->in_reply)
+		if (!t->in_reply && !t->quit)
 			buf_reset(&t->reply);
 		t->in_reply = true;
-		(void)buf_append(&t->reply, data, size);
+		if (size < 4 || strncmp(data, "334", 3) != 0)
+			t->in_auth = false;
+		/* libcurl QUITs after a refusal: the error shows the
+		 * refusal's text, not "221 Bye" */
+		if (!t->quit)
+			(void)buf_append(&t->reply, data, size);
 		if (t->verbose > 0)
 			fprintf(stderr, "S: %.*s", (int)size, data);
 	} else if (type == CURLINFO_HEADER_OUT) {
 		t->in_reply = false;
+		if (size >= 4 && strncasecmp(data, "QUIT", 4) == 0)
+			t->quit = true;
 		if (t->verbose > 0) {
-			if (size > 5 && strncasecmp(data, "AUTH ", 5) == 0)
+			if (size > 5 && strncasecmp(data, "AUTH ", 5) == 0) {
+				t->in_auth = true;
 				fputs("C: AUTH ***\r\n", stderr);
+			} else if (t->in_auth)
+				fputs("C: ***\r\n", stderr);
 			else if (t->verbose > 1 || size < 200)
 				fprintf(stderr, "C: %.*s", (int)size, data);
 		}
@@ -221,6 +235,8 @@ submit_message(struct mc_ctx *ctx, struct mc_account *a, const char *from,
 	buf_init(&rc, 0);
 	buf_init(&t.reply, SUBMIT_REPLY_MAX);
 	t.in_reply = false;
+	t.in_auth = false;
+	t.quit = false;
 	t.verbose = ctx->opts.verbose;
 	server_url(&url, &a->smtp, &port);
 	(void)str_copy(res->url, sizeof(res->url), buf_str(&url));

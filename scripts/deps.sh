@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: MIT
 # Install what tern needs to build and test on Debian 12: idempotent,
 # non-interactive. Packages that come with a system service (postfix, for
-# the benchmark's smtp-source; dovecot-imapd and dovecot-pop3d, which the
-# interop tests, mailcli's POP3 tests and bench/imap-bench start
-# privately) are installed under a policy-rc.d that forbids starting it.
+# the benchmark's smtp-source and mailcli's interop test; dovecot-imapd and
+# dovecot-pop3d, which the interop tests, mailcli's POP3 tests and
+# bench/imap-bench start privately) are installed under a policy-rc.d that
+# forbids starting it.
 set -euo pipefail
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libssl-dev libconfig-dev libetpan-dev libcurl4-gnutls-dev check libcrypt-dev \
 openssl ca-certificates"
 TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev \
-isync dovecot-imapd dovecot-pop3d python3-aiosmtpd"
+isync dovecot-imapd dovecot-pop3d postfix python3-aiosmtpd"
 # The Thunderbird check (tests/gui/, "make check-gui"): about 300 MB, so
 # only with --gui; scripts/test.sh (CI) asks for it.
 GUI_PKGS="thunderbird xvfb xauth xdotool imagemagick x11-apps \

@@ -6,13 +6,19 @@
 # users file (passwd-file: "user@domain:{SCHEME}hash:::" is valid for
 # Dovecot too) and uses tern's Maildir layout (mail_root/%d/%n/Maildir).
 # With pop3=True it also serves POP3 (Debian's dovecot-pop3d) on a second
-# free port (self.pop3_port), for mailcli's POP3 tests.
+# free port (self.pop3_port), for mailcli's POP3 tests. With tls=(cert,
+# key) it offers STARTTLS/STLS on those ports and listens for IMAPS
+# (self.imaps_port) and POP3S (self.pop3s_port) too; plain text logins
+# stay allowed. With auth_socket="postfix" it also serves its auth
+# service on a unix socket (self.auth_socket, owned by that user) for
+# Postfix's smtpd_sasl_type = dovecot.
 # Dovecot's master runs in the foreground (dovecot -F) as a child of the
 # test and is stopped by that PID; the system service is never touched.
 # Mail is accessed as "nobody" (Dovecot refuses UID 0): start() gives the
 # mail root to nobody; hand over what tern (root) wrote later with
 # chown_tree(). Stdlib only.
 
+import grp
 import os
 import pwd
 import shutil
@@ -35,8 +41,8 @@ info_log_path = {dir}/dovecot.log
 instance_name = tern-test-{port}
 protocols = imap{pop3_proto}
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+ssl = {ssl}
+{tls_conf}disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = dovecot
 default_login_user = dovenull
@@ -64,11 +70,12 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
   process_min_avail = 0
 }}
-service stats {{
+{auth_conf}service stats {{
   unix_listener stats-reader {{
     mode = 0600
   }}
@@ -91,7 +98,8 @@ service pop3-login {{
     port = {pop3_port}
   }}
   inet_listener pop3s {{
-    port = 0
+    address = 127.0.0.1
+    port = {pop3s_port}
   }}
   process_min_avail = 0
 }}
@@ -100,6 +108,22 @@ protocol pop3 {{
 }}
 """
 POP3D = "/usr/lib/dovecot/pop3"
+
+TLS_CONF = """\
+ssl_cert = <{cert}
+ssl_key = <{key}
+"""
+
+# The auth service for Postfix's SASL (smtpd_sasl_type = dovecot).
+AUTH_CONF = """\
+service auth {{
+  unix_listener {path} {{
+    mode = 0660
+    user = {user}
+    group = {group}
+  }}
+}}
+"""
 
 
 def available():
@@ -131,12 +155,17 @@ class DovecotServer:
     users in users_file. start()/stop() or a context manager."""
 
     def __init__(self, users_file, mail_root, port=None, extra_conf="",
-                 keep=False, pop3=False):
+                 keep=False, pop3=False, tls=None, auth_socket=None):
         self.users_file = users_file
         self.mail_root = mail_root
         self.port = port or free_port()
         self.extra_conf = extra_conf
         self.pop3_port = free_port() if pop3 else None
+        self.tls = tls
+        self.imaps_port = free_port() if tls else 0
+        self.pop3s_port = free_port() if tls and pop3 else 0
+        self.auth_socket_user = auth_socket
+        self.auth_socket = None
         self.keep = keep or os.environ.get("TERN_TEST_KEEP") == "1"
         self.dir = None
         self.proc = None
@@ -161,13 +190,27 @@ class DovecotServer:
         shutil.copyfile(self.users_file, users)
         os.chmod(users, 0o644)
         self.conf = os.path.join(self.dir, "dovecot.conf")
+        tls_conf = auth_conf = ""
+        if self.tls:
+            tls_conf = TLS_CONF.format(cert=os.path.abspath(self.tls[0]),
+                                       key=os.path.abspath(self.tls[1]))
+        if self.auth_socket_user:
+            # relative to base_dir; auth-client is Dovecot's own listener
+            self.auth_socket = os.path.join(self.dir, "run", "auth-smtp")
+            au = pwd.getpwnam(self.auth_socket_user)
+            auth_conf = AUTH_CONF.format(
+                path="auth-smtp", user=au.pw_name,
+                group=grp.getgrgid(au.pw_gid).gr_name)
         with open(self.conf, "w") as f:
             f.write(CONF_TEMPLATE.format(
                 dir=self.dir, port=self.port, uid=pw.pw_uid,
                 gid=pw.pw_gid, mail_root=os.path.abspath(self.mail_root),
-                users=users,
+                users=users, ssl="yes" if self.tls else "no",
+                tls_conf=tls_conf, auth_conf=auth_conf,
+                imaps_port=self.imaps_port,
                 pop3_proto=" pop3" if self.pop3_port else "",
-                pop3_conf=POP3_CONF.format(pop3_port=self.pop3_port)
+                pop3_conf=POP3_CONF.format(pop3_port=self.pop3_port,
+                                           pop3s_port=self.pop3s_port)
                 if self.pop3_port else "",
                 extra=self.extra_conf))
         self.log_path = os.path.join(self.dir, "dovecot.log")
@@ -179,8 +222,10 @@ class DovecotServer:
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError("dovecot exited with %s:\n%s" % (
-                    self.proc.returncode, self.log_text()))
+                text = "dovecot exited with %s:\n%s" % (
+                    self.proc.returncode, self.log_text())
+                self.stop()
+                raise RuntimeError(text)
             try:
                 with socket.create_connection(("127.0.0.1", self.port),
                                               timeout=2) as s:
@@ -190,9 +235,10 @@ class DovecotServer:
             except OSError:
                 pass
             if time.monotonic() > deadline:
+                text = "dovecot does not listen on %d:\n%s" % (
+                    self.port, self.log_text())
                 self.stop()
-                raise RuntimeError("dovecot does not listen on %d:\n%s" % (
-                    self.port, self.log_text()))
+                raise RuntimeError(text)
             time.sleep(0.05)
         return self
 

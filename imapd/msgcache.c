@@ -1,0 +1,776 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msgcache: the per-folder FETCH cache file (see msgcache.h). Layout,
+ * all integers little-endian:
+ *   header  "TERNCACH" version:4 uidvalidity:4 hdrsize:4 0:4 hash:8
+ *   record  magic:4 len:4 hash:8 uid:4 kind:1 namelen:1 0:2
+ *           name[namelen] data[len - 24 - namelen]
+ * The record hash covers everything after itself, so a wrong len also
+ * fails it. No fsync: a crash may leave a torn or zeroed tail, which
+ * fails the checks and costs a rebuild, never wrong data.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msgcache.h"
+#include "log.h"
+#include "maildir.h"
+#include "str.h"
+#include "xmalloc.h"
+#include "tern.h"
+
+#define FILE_MAGIC "TERNCACH"
+#define HDR_SIZE 32
+#define REC_MAGIC 0x31524354u		/* "TCR1" */
+#define REC_HDR 24
+/* Concurrent writers may each pass MSGCACHE_FILE_MAX by a batch; a file
+ * bigger than this was not written by us. */
+#define FILE_HARD_MAX ((uint64_t)MSGCACHE_FILE_MAX + 64 * 1024 * 1024)
+
+struct entry {
+	uint32_t uid;
+	uint32_t off[MSGCACHE_KINDS];	/* 0: none (the header is there) */
+};
+
+struct scan_rec {
+	uint32_t uid, kind, off;
+};
+
+struct msgcache {
+	char *dir;
+	char *path;
+	uint32_t uid_validity;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	size_t scanned;			/* records before this are indexed */
+	struct entry *idx;		/* ascending uid */
+	size_t n, cap;
+	const struct entry *last;	/* of the last lookup (FETCH asks
+					 * for several kinds of a UID) */
+	const char *map;
+	size_t map_size;
+	unsigned char *wbuf;		/* records not written yet */
+	size_t wlen, wcap;
+	bool no_write;			/* read-only, failed or full */
+	struct msgcache_stats stats;
+};
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+static uint64_t
+rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+mix_word(uint64_t h, uint64_t w)
+{
+	const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+
+	w *= c1;
+	w = rotl(w, 31) * c2;
+	h ^= w;
+	return rotl(h, 27) * 5 + 0x52dce729;
+}
+
+/* A 64-bit checksum (murmur3-style mixing in four independent lanes of
+ * 8 bytes, so a full index build hashes at memory speed): against torn
+ * and garbled writes, not against an attacker, who would own the
+ * mailbox anyway. */
+static uint64_t
+cache_hash(const unsigned char *p, size_t len)
+{
+	uint64_t h[4] = { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,
+		0x94d049bb133111ebULL, 0x2545f4914f6cdd1dULL };
+	uint64_t k = 0, r;
+	size_t i = 0;
+	int j;
+
+	for (; i + 32 <= len; i += 32) {
+		h[0] = mix_word(h[0], get64(p + i));
+		h[1] = mix_word(h[1], get64(p + i + 8));
+		h[2] = mix_word(h[2], get64(p + i + 16));
+		h[3] = mix_word(h[3], get64(p + i + 24));
+	}
+	for (; i + 8 <= len; i += 8)
+		h[0] = mix_word(h[0], get64(p + i));
+	for (; i < len; i++)
+		k = (k << 8) | p[i];
+	h[1] = mix_word(h[1], k);
+	r = (uint64_t)len * 0xff51afd7ed558ccdULL;
+	for (j = 0; j < 4; j++)
+		r = rotl(r ^ h[j], 29) * 0xc4ceb9fe1a85ec53ULL;
+	r ^= r >> 33;
+	r *= 0xff51afd7ed558ccdULL;
+	r ^= r >> 33;
+	r *= 0xc4ceb9fe1a85ec53ULL;
+	r ^= r >> 33;
+	return r;
+}
+
+static void
+make_header(unsigned char *h, uint32_t uid_validity)
+{
+	memset(h, 0, HDR_SIZE);
+	memcpy(h, FILE_MAGIC, 8);
+	put32(h + 8, MSGCACHE_VERSION);
+	put32(h + 12, uid_validity);
+	put32(h + 16, HDR_SIZE);
+	put64(h + 24, cache_hash(h, 24));
+}
+
+static const char *
+header_error(const unsigned char *h, size_t len, uint32_t uid_validity)
+{
+	if (len < HDR_SIZE || memcmp(h, FILE_MAGIC, 8) != 0)
+		return "bad magic";
+	if (get64(h + 24) != cache_hash(h, 24))
+		return "bad header checksum";
+	if (get32(h + 8) != MSGCACHE_VERSION || get32(h + 16) != HDR_SIZE)
+		return "other version";
+	if (get32(h + 12) != uid_validity)
+		return "UIDVALIDITY changed";
+	return NULL;
+}
+
+/*
+ * The record at off of p[0..len): 1 with *uid_r, *kind_r, *rlen_r; 0
+ * when it is not complete (a torn tail, or a write in progress: the
+ * end for now); -1 with *error_r when it is corrupt.
+ */
+static int
+check_record(const unsigned char *p, size_t len, size_t off,
+	uint32_t *uid_r, uint32_t *kind_r, size_t *rlen_r,
+	const char **error_r)
+{
+	const unsigned char *r = p + off;
+	size_t rlen;
+
+	if (len - off < REC_HDR)
+		return 0;
+	rlen = get32(r + 4);
+	if (get32(r) != REC_MAGIC || rlen < REC_HDR ||
+	    rlen > MSGCACHE_RECORD_MAX) {
+		*error_r = "bad record";
+		return -1;
+	}
+	if (rlen > len - off)
+		return 0;
+	if (get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
+		/* the last record may still be being written */
+		if (off + rlen == len)
+			return 0;
+		*error_r = "bad record checksum";
+		return -1;
+	}
+	*uid_r = get32(r + 16);
+	*kind_r = r[20];
+	if (*uid_r == 0 || *kind_r >= MSGCACHE_KINDS ||
+	    REC_HDR + (size_t)r[21] > rlen || r[22] != 0 || r[23] != 0) {
+		*error_r = "bad record fields";
+		return -1;
+	}
+	*rlen_r = rlen;
+	return 1;
+}
+
+int
+msgcache_check(struct span file, uint32_t uid_validity, size_t *records_r,
+	size_t *end_r, const char **error_r)
+{
+	const unsigned char *p = (const unsigned char *)file.p;
+	size_t off = HDR_SIZE, n = 0, rlen;
+	uint32_t uid, kind;
+	int ret;
+
+	*records_r = 0;
+	*end_r = 0;
+	*error_r = header_error(p, file.len, uid_validity);
+	if (*error_r != NULL)
+		return -1;
+	while ((ret = check_record(p, file.len, off, &uid, &kind, &rlen,
+	    error_r)) > 0) {
+		off += rlen;
+		n++;
+	}
+	if (ret < 0)
+		return -1;
+	*records_r = n;
+	*end_r = off;
+	return 0;
+}
+
+struct msgcache *
+msgcache_new(const char *dir, uint32_t uid_validity)
+{
+	struct msgcache *c = xcalloc(1, sizeof(*c));
+	size_t len = strlen(dir) + sizeof("/" MSGCACHE_FILE_NAME);
+
+	c->dir = xstrdup(dir);
+	c->path = xmalloc(len);
+	(void)snprintf(c->path, len, "%s/%s", dir, MSGCACHE_FILE_NAME);
+	c->uid_validity = uid_validity;
+	c->fd = -1;
+	return c;
+}
+
+bool
+msgcache_is(const struct msgcache *c, const char *dir, uint32_t uid_validity)
+{
+	return c != NULL && c->uid_validity == uid_validity &&
+	    strcmp(c->dir, dir) == 0;
+}
+
+const struct msgcache_stats *
+msgcache_stats(const struct msgcache *c)
+{
+	return &c->stats;
+}
+
+static void
+unmap(struct msgcache *c)
+{
+	if (c->map != NULL)
+		(void)munmap((void *)(uintptr_t)c->map, c->map_size);
+	c->map = NULL;
+	c->map_size = 0;
+}
+
+/* Forget the file: the next refresh opens it again, indexing anew. */
+static void
+close_file(struct msgcache *c)
+{
+	unmap(c);
+	if (c->fd >= 0)
+		(void)close(c->fd);
+	c->fd = -1;
+	c->n = 0;
+	c->scanned = 0;
+	c->wlen = 0;
+	c->no_write = false;
+}
+
+void
+msgcache_free(struct msgcache **cp)
+{
+	struct msgcache *c = *cp;
+
+	if (c == NULL)
+		return;
+	msgcache_release(c);
+	close_file(c);
+	free(c->idx);
+	free(c->wbuf);
+	free(c->path);
+	free(c->dir);
+	free(c);
+	*cp = NULL;
+}
+
+/* Write all of p to fd. 0 or -1. */
+static int
+write_all(int fd, const void *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, (const char *)p + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* A new temp file in the folder for a fresh cache: its name into tmp,
+ * the fd returned (-1 on error). */
+static int
+create_temp(const struct msgcache *c, char *tmp, size_t size)
+{
+	char rnd[13];
+	int fd;
+
+	str_random_hex(rnd, 6);
+	if (maildir_path(tmp, size, "%s/%s.%s.tmp", c->dir,
+	    MSGCACHE_FILE_NAME, rnd) < 0)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	return fd;
+}
+
+/* Put an empty cache file in place: replace the existing one, or only
+ * create it when absent (link: never a file without a header). */
+static int
+create_file(struct msgcache *c, bool replace)
+{
+	char tmp[MAILDIR_PATH_MAX];
+	unsigned char h[HDR_SIZE];
+	int fd, ret = 0;
+
+	fd = create_temp(c, tmp, sizeof(tmp));
+	if (fd < 0)
+		return -1;
+	make_header(h, c->uid_validity);
+	if (write_all(fd, h, sizeof(h)) < 0) {
+		(void)close(fd);
+		(void)unlink(tmp);
+		return -1;
+	}
+	(void)close(fd);
+	if (replace) {
+		ret = rename(tmp, c->path);
+	} else if (link(tmp, c->path) < 0 && errno != EEXIST) {
+		/* a file system without hard links */
+		ret = rename(tmp, c->path);
+	}
+	if (ret < 0 || !replace)
+		(void)unlink(tmp);
+	return ret;
+}
+
+/* Replace a corrupt or foreign file by an empty one, forgetting it. */
+static void
+rebuild(struct msgcache *c, const char *why)
+{
+	c->stats.rebuilds++;
+	c->stats.last_error = why;
+	log_info("cache", "file=\"%s\" rebuilt reason=\"%s\"", c->path, why);
+	close_file(c);
+	if (create_file(c, true) < 0)
+		log_warn("cache", "file=\"%s\" error=\"%s\"", c->path,
+		    strerror(errno));
+}
+
+/* Open the file (creating it when missing) and check its header. */
+static int
+open_file(struct msgcache *c)
+{
+	unsigned char h[HDR_SIZE];
+	struct stat st;
+	int attempt;
+
+	for (attempt = 0; attempt < 3; attempt++) {
+		const char *why;
+		ssize_t n;
+		int fd;
+
+		c->no_write = false;
+		fd = open(c->path, O_RDWR | O_APPEND | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT) {
+			if (create_file(c, false) < 0)
+				return -1;
+			continue;
+		}
+		if (fd < 0 && (errno == EACCES || errno == EROFS)) {
+			fd = open(c->path, O_RDONLY | O_CLOEXEC);
+			c->no_write = true;
+		}
+		if (fd < 0)
+			return -1;
+		n = pread(fd, h, sizeof(h), 0);
+		if (fstat(fd, &st) < 0 || n < 0) {
+			(void)close(fd);
+			return -1;
+		}
+		why = header_error(h, (size_t)n, c->uid_validity);
+		if (why != NULL) {
+			(void)close(fd);
+			if (c->no_write)
+				return -1;
+			rebuild(c, why);
+			continue;
+		}
+		c->fd = fd;
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+		c->scanned = HDR_SIZE;
+		c->n = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static struct entry *
+find(const struct msgcache *c, uint32_t uid)
+{
+	size_t lo = 0, hi = c->n;
+
+	/* FETCH 1:* asks for ascending UIDs: try the next one first */
+	if (c->last != NULL) {
+		size_t at = (size_t)(c->last - c->idx);
+
+		if (c->last->uid == uid)
+			return &c->idx[at];
+		if (at + 1 < c->n && c->idx[at + 1].uid == uid)
+			return &c->idx[at + 1];
+	}
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->idx[mid].uid == uid)
+			return &c->idx[mid];
+		if (c->idx[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+rec_cmp(const void *a, const void *b)
+{
+	const struct scan_rec *x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off ? 1 : 0;
+}
+
+/* Add the records of UIDs not in the index yet (file order). */
+static void
+merge_new(struct msgcache *c, struct scan_rec *recs, size_t n)
+{
+	struct entry *out;
+	size_t i = 0, j = 0, k = 0, cap;
+
+	/* a compacted file, or one FETCH 1:*, is in order already */
+	for (i = 1; i < n && rec_cmp(&recs[i - 1], &recs[i]) <= 0; i++)
+		;
+	if (i < n)
+		qsort(recs, n, sizeof(*recs), rec_cmp);
+	i = 0;
+	cap = c->n + n;
+	out = xreallocarray(NULL, cap, sizeof(*out));
+	while (i < c->n || j < n) {
+		if (j == n || (i < c->n && c->idx[i].uid < recs[j].uid)) {
+			out[k++] = c->idx[i++];
+			continue;
+		}
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].uid = recs[j].uid;
+		/* later records of a UID and kind win */
+		for (; j < n && recs[j].uid == out[k].uid; j++)
+			out[k].off[recs[j].kind] = recs[j].off;
+		k++;
+	}
+	free(c->idx);
+	c->idx = out;
+	c->n = k;
+	c->cap = cap;
+}
+
+/* Index the records from c->scanned to the end of the mapping. -1 with
+ * *error_r when the file is corrupt. */
+static int
+scan(struct msgcache *c, const char **error_r)
+{
+	const unsigned char *p = (const unsigned char *)c->map;
+	struct scan_rec *recs = NULL;
+	size_t off = c->scanned, n = 0, cap = 0, rlen;
+	uint32_t uid, kind;
+	int ret;
+
+	while ((ret = check_record(p, c->map_size, off, &uid, &kind, &rlen,
+	    error_r)) > 0) {
+		struct entry *e = find(c, uid);
+
+		c->stats.records++;
+		if (e != NULL) {
+			e->off[kind] = (uint32_t)off;
+		} else {
+			if (n == cap) {
+				cap = cap == 0 ? 256 : cap * 2;
+				recs = xreallocarray(recs, cap, sizeof(*recs));
+			}
+			recs[n].uid = uid;
+			recs[n].kind = kind;
+			recs[n].off = (uint32_t)off;
+			n++;
+		}
+		off += rlen;
+	}
+	if (ret < 0) {
+		free(recs);
+		return -1;
+	}
+	if (n > 0)
+		merge_new(c, recs, n);
+	free(recs);
+	c->scanned = off;
+	return 0;
+}
+
+static struct span
+rec_name(const unsigned char *r)
+{
+	return span_make((const char *)r + REC_HDR, r[21]);
+}
+
+/* Rewrite the file with the live records only, when most of it is dead
+ * (expunged messages, duplicates) or it is full. 1 when it was
+ * replaced (the caller indexes it anew), else 0. */
+static int
+maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
+{
+	const unsigned char *p = (const unsigned char *)c->map;
+	unsigned char h[HDR_SIZE];
+	char tmp[MAILDIR_PATH_MAX];
+	size_t i, k, live_bytes = 0, dead, start, end;
+	int fd;
+
+	for (i = 0; i < c->n; i++) {
+		for (k = 0; k < MSGCACHE_KINDS; k++) {
+			const unsigned char *r = p + c->idx[i].off[k];
+
+			if (c->idx[i].off[k] != 0 &&
+			    live(ctx, c->idx[i].uid, rec_name(r)))
+				live_bytes += get32(r + 4);
+		}
+	}
+	dead = c->scanned - HDR_SIZE - live_bytes;
+	if (dead < MSGCACHE_COMPACT_MIN || (dead <= live_bytes &&
+	    c->map_size < MSGCACHE_FILE_MAX))
+		return 0;
+	fd = create_temp(c, tmp, sizeof(tmp));
+	if (fd < 0)
+		return 0;
+	make_header(h, c->uid_validity);
+	if (write_all(fd, h, sizeof(h)) < 0)
+		goto fail;
+	/* ascending UID: a FETCH 1:* then reads the file in order */
+	c->wlen = 0;
+	for (i = 0; i < c->n; i++) {
+		for (k = 0; k < MSGCACHE_KINDS; k++) {
+			const unsigned char *r = p + c->idx[i].off[k];
+			size_t rlen;
+
+			if (c->idx[i].off[k] == 0 ||
+			    !live(ctx, c->idx[i].uid, rec_name(r)))
+				continue;
+			rlen = get32(r + 4);
+			if (c->wlen + rlen > c->wcap) {
+				c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
+				c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
+			}
+			memcpy(c->wbuf + c->wlen, r, rlen);
+			c->wlen += rlen;
+			if (c->wlen >= MSGCACHE_WRITE_BATCH) {
+				if (write_all(fd, c->wbuf, c->wlen) < 0)
+					goto fail;
+				c->wlen = 0;
+			}
+		}
+	}
+	if (write_all(fd, c->wbuf, c->wlen) < 0)
+		goto fail;
+	c->wlen = 0;
+	if (close(fd) < 0 || rename(tmp, c->path) < 0) {
+		(void)unlink(tmp);
+		return 0;
+	}
+	start = c->map_size;
+	end = live_bytes + HDR_SIZE;
+	log_info("cache", "file=\"%s\" compacted size=%zu new_size=%zu",
+	    c->path, start, end);
+	c->stats.compactions++;
+	close_file(c);
+	return 1;
+fail:
+	c->wlen = 0;
+	(void)close(fd);
+	(void)unlink(tmp);
+	return 0;
+}
+
+int
+msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
+{
+	struct stat st, pst;
+	const char *error;
+	bool full;
+	int attempt;
+
+	msgcache_release(c);
+	c->last = NULL;
+	for (attempt = 0; attempt < 3; attempt++) {
+		if (c->fd < 0 && open_file(c) < 0)
+			return -1;
+		if (fstat(c->fd, &st) < 0)
+			return -1;
+		if (stat(c->path, &pst) < 0 || pst.st_ino != c->ino ||
+		    pst.st_dev != c->dev) {
+			/* compacted or rebuilt by another process */
+			c->stats.reopens++;
+			close_file(c);
+			continue;
+		}
+		if ((uint64_t)st.st_size < c->scanned ||
+		    (uint64_t)st.st_size > FILE_HARD_MAX) {
+			rebuild(c, "bad size");
+			continue;
+		}
+		full = c->scanned == HDR_SIZE;
+		c->map_size = (size_t)st.st_size;
+		c->map = mmap(NULL, c->map_size, PROT_READ, MAP_SHARED,
+		    c->fd, 0);
+		if (c->map == MAP_FAILED) {
+			c->map = NULL;
+			c->map_size = 0;
+			return -1;
+		}
+		if (scan(c, &error) < 0) {
+			rebuild(c, error);
+			continue;
+		}
+		if (c->map_size >= MSGCACHE_FILE_MAX)
+			c->no_write = true;
+		if (full && live != NULL && maybe_compact(c, live, ctx) > 0)
+			continue;
+		return 0;
+	}
+	return -1;
+}
+
+bool
+msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
+	enum msgcache_kind kind, struct span *data_r)
+{
+	const struct entry *e = find(c, uid);
+	const unsigned char *r;
+
+	if (e != NULL)
+		c->last = e;
+	uint32_t off;
+	size_t rlen;
+
+	if (e == NULL || e->off[kind] == 0 || c->map == NULL)
+		return false;
+	off = e->off[kind];
+	if ((size_t)off + REC_HDR > c->map_size)
+		return false;
+	/* checked by scan(): the file only grows while it is ours */
+	r = (const unsigned char *)c->map + off;
+	rlen = get32(r + 4);
+	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
+		return false;
+	*data_r = span_make((const char *)r + REC_HDR + base.len,
+	    rlen - REC_HDR - base.len);
+	return true;
+}
+
+void
+msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
+	enum msgcache_kind kind, struct span data)
+{
+	size_t rlen = REC_HDR + base.len + data.len;
+	unsigned char *r;
+
+	if (c->fd < 0 || c->no_write || uid == 0 ||
+	    base.len > MSGCACHE_NAME_MAX || data.len > MSGCACHE_RECORD_MAX ||
+	    rlen > MSGCACHE_RECORD_MAX)
+		return;
+	if (c->scanned + c->wlen + rlen > MSGCACHE_FILE_MAX) {
+		c->no_write = true;
+		return;
+	}
+	if (c->wlen + rlen > c->wcap) {
+		c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
+		c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
+	}
+	/* UNSAFE: rlen bytes reserved above */
+	r = c->wbuf + c->wlen;
+	put32(r, REC_MAGIC);
+	put32(r + 4, (uint32_t)rlen);
+	put32(r + 16, uid);
+	r[20] = (unsigned char)kind;
+	r[21] = (unsigned char)base.len;
+	r[22] = 0;
+	r[23] = 0;
+	memcpy(r + REC_HDR, base.p, base.len);
+	if (data.len > 0)
+		memcpy(r + REC_HDR + base.len, data.p, data.len);
+	put64(r + 8, cache_hash(r + 16, rlen - 16));
+	c->wlen += rlen;
+	if (c->wlen >= MSGCACHE_WRITE_BATCH)
+		msgcache_flush(c);
+}
+
+void
+msgcache_flush(struct msgcache *c)
+{
+	ssize_t n;
+
+	if (c->wlen == 0 || c->fd < 0)
+		return;
+	/* one write of whole records: O_APPEND keeps another process's
+	 * records from interleaving with these */
+	do {
+		n = write(c->fd, c->wbuf, c->wlen);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 || (size_t)n != c->wlen) {
+		/* a short write leaves a torn record: readers stop there,
+		 * and the next append makes it a rebuild */
+		log_warn("cache", "file=\"%s\" write error=\"%s\"", c->path,
+		    n < 0 ? strerror(errno) : "short write");
+		c->no_write = true;
+	}
+	c->wlen = 0;
+}
+
+void
+msgcache_release(struct msgcache *c)
+{
+	if (c == NULL)
+		return;
+	msgcache_flush(c);
+	unmap(c);
+	c->last = NULL;
+	/* an idle session keeps only the index */
+	free(c->wbuf);
+	c->wbuf = NULL;
+	c->wcap = 0;
+}

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for imapd/msgcache: round trip of every kind, base name and
+ * UIDVALIDITY checks, a torn tail (ignored) and corruption (rebuilt),
+ * two writers on one file, a file replaced or deleted under an open
+ * cache, compaction, and the size limits.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msgcache.h"
+#include "store_testlib.h"
+#include "tern.h"
+
+#define UV 1700000000u
+
+static char *dir;
+static char path[512];
+
+static void
+setup(void)
+{
+	dir = test_tmpdir();
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, MSGCACHE_FILE_NAME);
+}
+
+static void
+teardown(void)
+{
+	test_rmrf(dir);
+	dir = NULL;
+}
+
+/* The base name and data test records use for uid and kind. */
+static struct span
+base_of(uint32_t uid, char *out, size_t size)
+{
+	int n = snprintf(out, size, "1700000000.M%uP1.host,S=%u,W=%u", uid,
+	    uid * 10, uid * 11);
+
+	return span_make(out, (size_t)n);
+}
+
+static struct span
+data_of(uint32_t uid, int kind, char *out, size_t size)
+{
+	int n = snprintf(out, size, "kind %d of %u: (\"text\" \"plain\" NIL)"
+	    "\r\nFrom: a@b\r\n", kind, uid);
+
+	return span_make(out, (size_t)n);
+}
+
+static void
+add_all(struct msgcache *c, uint32_t from, uint32_t to, uint32_t step)
+{
+	char b[128], d[128];
+	uint32_t uid;
+	int k;
+
+	for (uid = from; uid <= to; uid += step)
+		for (k = 0; k < MSGCACHE_KINDS; k++)
+			msgcache_add(c, uid, base_of(uid, b, sizeof(b)),
+			    (enum msgcache_kind)k, data_of(uid, k, d,
+			    sizeof(d)));
+}
+
+/* How many of uid from..to (all kinds) c returns, checking the bytes. */
+static unsigned
+count_hits(struct msgcache *c, uint32_t from, uint32_t to)
+{
+	char b[128], d[128];
+	struct span got, want;
+	unsigned hits = 0;
+	uint32_t uid;
+	int k;
+
+	for (uid = from; uid <= to; uid++) {
+		for (k = 0; k < MSGCACHE_KINDS; k++) {
+			if (!msgcache_lookup(c, uid, base_of(uid, b,
+			    sizeof(b)), (enum msgcache_kind)k, &got))
+				continue;
+			want = data_of(uid, k, d, sizeof(d));
+			ck_assert_uint_eq(got.len, want.len);
+			ck_assert(memcmp(got.p, want.p, want.len) == 0);
+			hits++;
+		}
+	}
+	return hits;
+}
+
+static off_t
+file_size(void)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* Overwrite one byte of the file at off. */
+static void
+poke(off_t off, char byte)
+{
+	int fd = open(path, O_WRONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, &byte, 1, off), 1);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+START_TEST(test_round_trip)
+{
+	struct msgcache *c = msgcache_new(dir, UV), *c2;
+	char b[128];
+	struct span got;
+
+	ck_assert(msgcache_is(c, dir, UV));
+	ck_assert(!msgcache_is(c, dir, UV + 1));
+	ck_assert(!msgcache_is(c, "/elsewhere", UV));
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, 1, 300), 0);
+	/* added in a random-ish order, several batches */
+	add_all(c, 101, 300, 1);
+	add_all(c, 1, 100, 2);
+	add_all(c, 2, 100, 2);
+	msgcache_release(c);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, 1, 300), 300 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, 301, 310), 0);
+	msgcache_release(c);
+
+	/* another process indexes it from scratch */
+	c2 = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c2, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c2, 1, 300), 300 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(msgcache_stats(c2)->records, 300 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(msgcache_stats(c2)->rebuilds, 0);
+	/* the wrong base name (a reused UID, a renamed file): a miss */
+	ck_assert(!msgcache_lookup(c2, 7, base_of(8, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	ck_assert(!msgcache_lookup(c2, 7, span_make(b, 3), MSGCACHE_HEADER,
+	    &got));
+	/* a newer record of a UID and kind wins */
+	msgcache_add(c2, 7, base_of(7, b, sizeof(b)), MSGCACHE_ENVELOPE,
+	    span_str("NEWER"));
+	msgcache_release(c2);
+	ck_assert_int_eq(msgcache_refresh(c2, NULL, NULL), 0);
+	ck_assert(msgcache_lookup(c2, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_ENVELOPE, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert(memcmp(got.p, "NEWER", 5) == 0);
+	msgcache_free(&c2);
+	ck_assert_ptr_null(c2);
+	msgcache_free(&c);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_empty_data)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	char b[128];
+	struct span got;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	msgcache_add(c, 5, base_of(5, b, sizeof(b)), MSGCACHE_HEADER,
+	    span_make("", 0));
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert(msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	ck_assert_uint_eq(got.len, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_uidvalidity_changed)
+{
+	struct msgcache *c = msgcache_new(dir, UV), *c2;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 50, 1);
+	msgcache_free(&c);
+	c2 = msgcache_new(dir, UV + 1);
+	ck_assert_int_eq(msgcache_refresh(c2, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c2)->rebuilds, 1);
+	ck_assert_str_eq(msgcache_stats(c2)->last_error,
+	    "UIDVALIDITY changed");
+	ck_assert_uint_eq(count_hits(c2, 1, 50), 0);
+	ck_assert_int_eq(file_size(), 32);
+	msgcache_free(&c2);
+}
+END_TEST
+
+START_TEST(test_torn_tail)
+{
+	struct msgcache *c = msgcache_new(dir, UV), *c2;
+	off_t size;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 10, 1);
+	msgcache_free(&c);
+	size = file_size();
+	/* a crash in the middle of the last record */
+	ck_assert_int_eq(truncate(path, size - 5), 0);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	ck_assert_uint_eq(count_hits(c, 1, 10), 10 * MSGCACHE_KINDS - 1);
+	/* less of the record, and of the one before: c sees the file
+	 * shrink below what it indexed */
+	ck_assert_int_eq(truncate(path, size - 300), 0);
+	c2 = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c2, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c2)->rebuilds, 0);
+	msgcache_free(&c2);
+	/* c sees the file shrink under it: rebuilt */
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 1);
+	ck_assert_uint_eq(count_hits(c, 1, 10), 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_torn_then_appended)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 10, 1);
+	msgcache_free(&c);
+	ck_assert_int_eq(truncate(path, file_size() - 5), 0);
+	/* a later writer appends after the torn record: the file cannot
+	 * be read past it any more, so it is rebuilt */
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 11, 12, 1);
+	msgcache_release(c);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 1);
+	ck_assert_uint_eq(count_hits(c, 1, 12), 0);
+	ck_assert_int_eq(file_size(), 32);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* Corruption anywhere: rebuilt, nothing returned. */
+static const struct {
+	off_t off;		/* from the start; negative: from the end */
+	char byte;
+	const char *why;
+} corrupt_cases[] = {
+	{ 0, 'X', "bad magic" },
+	{ 12, 9, "bad header checksum" },
+	{ 40, 'x', "bad record checksum" },	/* data of record 1 */
+	{ 32 + 4, 3, "bad record" },		/* len of record 1 */
+	{ 32, 0, "bad record" },		/* magic of record 1 */
+	{ 32 + 17, 7, "bad record checksum" },	/* uid of record 1 */
+	{ -200, 'q', "bad record checksum" },
+};
+
+START_TEST(test_corrupt)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	off_t off = corrupt_cases[_i].off;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 20, 1);
+	msgcache_free(&c);
+	poke(off >= 0 ? off : file_size() + off, corrupt_cases[_i].byte);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 1);
+	ck_assert_str_eq(msgcache_stats(c)->last_error, corrupt_cases[_i].why);
+	ck_assert_uint_eq(count_hits(c, 1, 20), 0);
+	ck_assert_int_eq(file_size(), 32);
+	/* and it works again */
+	add_all(c, 1, 3, 1);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, 1, 20), 3 * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_garbage_files)
+{
+	static const char *const texts[] = {
+		"", "TERNCACH", "hello world, this is not a cache file at all",
+	};
+	struct msgcache *c;
+	size_t i;
+
+	for (i = 0; i < N_ELEMENTS(texts); i++) {
+		test_write_file(path, texts[i]);
+		c = msgcache_new(dir, UV);
+		ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+		ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 1);
+		ck_assert_int_eq(file_size(), 32);
+		msgcache_free(&c);
+	}
+}
+END_TEST
+
+START_TEST(test_two_writers)
+{
+	struct msgcache *a = msgcache_new(dir, UV), *b = msgcache_new(dir, UV);
+	uint32_t uid;
+
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_int_eq(msgcache_refresh(b, NULL, NULL), 0);
+	/* interleaved appends, each flushed at once */
+	for (uid = 1; uid <= 200; uid++) {
+		struct msgcache *w = uid % 2 == 0 ? a : b;
+
+		add_all(w, uid, uid, 1);
+		if (uid % 3 == 0)
+			msgcache_flush(w);
+	}
+	msgcache_release(a);
+	msgcache_release(b);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_int_eq(msgcache_refresh(b, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(a, 1, 200), 200 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(b, 1, 200), 200 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(msgcache_stats(a)->rebuilds, 0);
+	ck_assert_uint_eq(msgcache_stats(b)->rebuilds, 0);
+	/* both write the same message: either record will do */
+	add_all(a, 300, 300, 1);
+	add_all(b, 300, 300, 1);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_int_eq(msgcache_refresh(b, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(a, 300, 300), MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(b, 300, 300), MSGCACHE_KINDS);
+	msgcache_free(&a);
+	msgcache_free(&b);
+}
+END_TEST
+
+START_TEST(test_two_writers_forked)
+{
+	struct msgcache *c;
+	pid_t pid[2];
+	int i, status;
+
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	msgcache_free(&c);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ck_assert_int_ge(pid[i], 0);
+		if (pid[i] == 0) {
+			uint32_t uid;
+
+			c = msgcache_new(dir, UV);
+			if (msgcache_refresh(c, NULL, NULL) < 0)
+				_exit(1);
+			for (uid = (uint32_t)i + 1; uid <= 4000; uid += 2) {
+				add_all(c, uid, uid, 1);
+				msgcache_flush(c);
+			}
+			msgcache_free(&c);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &status, 0), pid[i]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	ck_assert_uint_eq(count_hits(c, 1, 4000), 4000 * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_incremental)
+{
+	struct msgcache *a = msgcache_new(dir, UV), *b = msgcache_new(dir, UV);
+
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	add_all(a, 50, 100, 1);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_int_eq(msgcache_refresh(b, NULL, NULL), 0);
+	/* b adds lower and higher UIDs and more kinds of known ones */
+	add_all(b, 1, 49, 1);
+	add_all(b, 101, 120, 1);
+	msgcache_release(b);
+	ck_assert_uint_eq(count_hits(a, 1, 120), 51 * MSGCACHE_KINDS);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(a, 1, 120), 120 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(msgcache_stats(a)->records, 120 * MSGCACHE_KINDS);
+	msgcache_free(&a);
+	msgcache_free(&b);
+}
+END_TEST
+
+START_TEST(test_replaced_or_deleted)
+{
+	struct msgcache *a = msgcache_new(dir, UV), *b;
+
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	add_all(a, 1, 10, 1);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(a, 1, 10), 10 * MSGCACHE_KINDS);
+	/* deleted: a cache loses nothing; a makes a new one */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(a)->reopens, 1);
+	ck_assert_uint_eq(count_hits(a, 1, 10), 0);
+	add_all(a, 1, 2, 1);
+	msgcache_release(a);
+	/* replaced by another process (b rebuilds it for a corrupt
+	 * header): a notices the new file */
+	poke(0, 'x');
+	b = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(b, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(b)->rebuilds, 1);
+	add_all(b, 5, 5, 1);
+	msgcache_release(b);
+	ck_assert_int_eq(msgcache_refresh(a, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(a)->reopens, 2);
+	ck_assert_uint_eq(count_hits(a, 1, 10), MSGCACHE_KINDS);
+	msgcache_free(&a);
+	msgcache_free(&b);
+}
+END_TEST
+
+static bool
+live_upto_10(void *ctx, uint32_t uid, struct span base)
+{
+	unsigned *calls = ctx;
+
+	(*calls)++;
+	return uid <= 10 && base.len > 0;
+}
+
+START_TEST(test_compaction)
+{
+	struct msgcache *c = msgcache_new(dir, UV), *other;
+	static char big[4000];
+	char b[128];
+	unsigned calls = 0;
+	uint32_t uid;
+	off_t before;
+
+	memset(big, 'h', sizeof(big));
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	for (uid = 1; uid <= 200; uid++)
+		msgcache_add(c, uid, base_of(uid, b, sizeof(b)),
+		    MSGCACHE_HEADER, span_make(big, sizeof(big)));
+	add_all(c, 1, 200, 1);
+	msgcache_free(&c);
+	before = file_size();
+	ck_assert_int_gt(before, 200 * 4000);
+	other = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(other, NULL, NULL), 0);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, live_upto_10, &calls), 0);
+	ck_assert_uint_gt(calls, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->compactions, 1);
+	ck_assert_int_lt(file_size(), before / 10);
+	ck_assert_uint_eq(count_hits(c, 1, 10), 10 * MSGCACHE_KINDS);
+	ck_assert(msgcache_lookup(c, 3, base_of(3, b, sizeof(b)),
+	    MSGCACHE_ENVELOPE, &(struct span){ NULL, 0 }));
+	ck_assert_uint_eq(count_hits(c, 11, 200), 0);
+	/* the other process follows the rename */
+	ck_assert_int_eq(msgcache_refresh(other, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(other)->reopens, 1);
+	ck_assert_uint_eq(count_hits(other, 1, 200), 10 * MSGCACHE_KINDS);
+	msgcache_free(&other);
+	/* nothing dead now: a new index does not compact again */
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, live_upto_10, &calls), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->compactions, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	char b[128], longname[MSGCACHE_NAME_MAX + 2];
+	char *huge = malloc(MSGCACHE_RECORD_MAX);
+	struct span got, base;
+
+	ck_assert_ptr_nonnull(huge);
+	memset(huge, 'x', MSGCACHE_RECORD_MAX);
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	/* a record over the limit (a 10 MB header) is not cached */
+	msgcache_add(c, 1, base_of(1, b, sizeof(b)), MSGCACHE_HEADER,
+	    span_make(huge, MSGCACHE_RECORD_MAX));
+	msgcache_add(c, 2, span_str(longname), MSGCACHE_HEADER,
+	    span_str("x"));
+	msgcache_add(c, 0, base_of(0, b, sizeof(b)), MSGCACHE_HEADER,
+	    span_str("x"));
+	/* exactly the limit is */
+	base = base_of(3, b, sizeof(b));
+	msgcache_add(c, 3, base, MSGCACHE_HEADER, span_make(huge,
+	    MSGCACHE_RECORD_MAX - 24 - base.len));
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert(!msgcache_lookup(c, 1, base_of(1, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	ck_assert(!msgcache_lookup(c, 2, span_str(longname), MSGCACHE_HEADER,
+	    &got));
+	ck_assert(msgcache_lookup(c, 3, base_of(3, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	ck_assert_uint_eq(msgcache_stats(c)->records, 1);
+	msgcache_free(&c);
+	free(huge);
+}
+END_TEST
+
+START_TEST(test_check)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	size_t len, records, end;
+	const char *error;
+	char *data;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 5, 1);
+	msgcache_free(&c);
+	data = test_read_file(path, &len);
+	ck_assert_int_eq(msgcache_check(span_make(data, len), UV, &records,
+	    &end, &error), 0);
+	ck_assert_uint_eq(records, 5 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(end, len);
+	ck_assert_int_eq(msgcache_check(span_make(data, len - 1), UV,
+	    &records, &end, &error), 0);
+	ck_assert_uint_eq(records, 5 * MSGCACHE_KINDS - 1);
+	ck_assert_uint_lt(end, len);
+	ck_assert_int_eq(msgcache_check(span_make(data, len), UV + 1,
+	    &records, &end, &error), -1);
+	ck_assert_str_eq(error, "UIDVALIDITY changed");
+	ck_assert_int_eq(msgcache_check(span_make(data, 10), UV, &records,
+	    &end, &error), -1);
+	free(data);
+}
+END_TEST
+
+static Suite *
+msgcache_suite(void)
+{
+	Suite *s = suite_create("msgcache");
+	TCase *tc = tcase_create("file");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_empty_data);
+	tcase_add_test(tc, test_uidvalidity_changed);
+	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_check);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("corruption");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_torn_tail);
+	tcase_add_test(tc, test_torn_then_appended);
+	tcase_add_loop_test(tc, test_corrupt, 0, N_ELEMENTS(corrupt_cases));
+	tcase_add_test(tc, test_garbage_files);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("concurrency");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_two_writers);
+	tcase_add_test(tc, test_two_writers_forked);
+	tcase_add_test(tc, test_incremental);
+	tcase_add_test(tc, test_replaced_or_deleted);
+	tcase_add_test(tc, test_compaction);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(msgcache_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
