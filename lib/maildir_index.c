@@ -6,6 +6,7 @@
  * whole against a checksum, so that a torn or foreign file is only ever
  * ignored. All multi-byte fields are read with memcpy (no alignment).
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -323,32 +324,68 @@ maildir_index_clear(struct maildir_index *idx)
 
 /* formatting */
 
-/* Add s (len bytes) to the table; its offset. */
-static uint32_t
-table_add(struct buf *t, const char *s, size_t len)
+/* Does m's flags string end its name (then it needs no string)? */
+static bool
+flags_in_name(const struct maildir_mail *m, size_t name_len,
+	size_t flags_len)
 {
-	uint32_t off = (uint32_t)t->len;
+	return m->flags >= m->basename &&
+	    m->flags + flags_len == m->basename + name_len;
+}
 
-	if (buf_append(t, s, len) < 0 || buf_putc(t, '\0') < 0)
-		tern_panic("index: string table full");
+/* Add s (len bytes) to the table at *off_r; its offset. */
+static uint32_t
+table_add(char *table, size_t *off_r, const char *s, size_t len)
+{
+	uint32_t off = (uint32_t)*off_r;
+
+	memcpy(table + off, s, len);
+	table[off + len] = '\0';
+	*off_r += len + 1;
 	return off;
 }
 
-void
+char *
 maildir_index_format(const struct maildir_mailbox *mb,
-	const struct maildir_stamp *stamp, struct buf *out)
+	const struct maildir_stamp *stamp, size_t *len_r)
 {
 	const struct modseq_state *ms = &mb->modseq;
 	struct index_header h;
-	struct buf table;
+	struct index_rec *recs;
+	struct index_expunged *xs;
+	size_t i, table_len = 0, toff = 0, len;
+	char *out, *table;
 	uint64_t sum;
-	size_t i;
 
-	buf_reset(out);
-	buf_init(&table, 0);
+	/* sized exactly first: one block, written by one write() */
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		if (mb->keywords.names[i] != NULL)
+			table_len += strlen(mb->keywords.names[i]) + 1;
+	}
+	for (i = 0; i < mb->count; i++) {
+		const struct maildir_mail *m = &mb->mails[i];
+		size_t name_len = strlen(m->basename);
+		size_t flags_len = strlen(m->flags);
+
+		table_len += name_len + 1;
+		if (!flags_in_name(m, name_len, flags_len))
+			table_len += flags_len + 1;
+	}
+	if (table_len > UINT32_MAX)
+		tern_panic("index: string table too large");
+	len = sizeof(h) + mb->count * sizeof(*recs) +
+	    ms->n_expunged * sizeof(*xs) + table_len + sizeof(sum);
+	out = xmalloc(len);
+	prefault(out, len);
+	/* UNSAFE: the parts below add up to len, computed above */
+	recs = (struct index_rec *)(void *)(out + sizeof(h));
+	xs = (struct index_expunged *)(void *)(recs + mb->count);
+	table = (char *)(xs + ms->n_expunged);
+
 	memset(&h, 0, sizeof(h));
 	h.magic = INDEX_MAGIC;
 	h.version = MAILDIR_INDEX_VERSION;
+	h.file_size = len;
 	h.uid_validity = mb->uid_validity;
 	h.next_uid = mb->next_uid;
 	memcpy(h.guid, mb->guid, sizeof(h.guid));
@@ -357,28 +394,29 @@ maildir_index_format(const struct maildir_mailbox *mb,
 	h.highest = ms->highest;
 	h.floor = ms->floor;
 	h.n_expunged = (uint32_t)ms->n_expunged;
+	h.strings_len = (uint32_t)table_len;
 	for (i = 0; i < KEYWORDS_MAX; i++) {
 		const char *kw = mb->keywords.names[i];
 
 		h.keywords[i] = kw == NULL ? INDEX_NONE :
-		    table_add(&table, kw, strlen(kw));
+		    table_add(table, &toff, kw, strlen(kw));
 	}
 	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
 		const struct maildir_stamp_entry *e = &stamp->e[i];
-		struct index_stamp *s = &h.stamp[i];
+		struct index_stamp *st = &h.stamp[i];
 
 		if (!e->exists)
 			continue;
-		s->exists = 1;
-		s->dev = (uint64_t)e->dev;
-		s->ino = (uint64_t)e->ino;
-		s->size = (uint64_t)e->size;
-		s->mtime_sec = (int64_t)e->mtime.tv_sec;
-		s->mtime_nsec = (int64_t)e->mtime.tv_nsec;
-		s->ctime_sec = (int64_t)e->ctime.tv_sec;
-		s->ctime_nsec = (int64_t)e->ctime.tv_nsec;
+		st->exists = 1;
+		st->dev = (uint64_t)e->dev;
+		st->ino = (uint64_t)e->ino;
+		st->size = (uint64_t)e->size;
+		st->mtime_sec = (int64_t)e->mtime.tv_sec;
+		st->mtime_nsec = (int64_t)e->mtime.tv_nsec;
+		st->ctime_sec = (int64_t)e->ctime.tv_sec;
+		st->ctime_nsec = (int64_t)e->ctime.tv_nsec;
 	}
-	(void)buf_append(out, &h, sizeof(h));	/* patched below */
+	memcpy(out, &h, sizeof(h));
 	for (i = 0; i < mb->count; i++) {
 		const struct maildir_mail *m = &mb->mails[i];
 		size_t name_len = strlen(m->basename);
@@ -392,17 +430,17 @@ maildir_index_format(const struct maildir_mailbox *mb,
 		r.vsize = m->vsize;
 		r.modseq = m->modseq;
 		r.in_new = m->in_new ? 1 : 0;
-		r.name_off = table_add(&table, m->basename, name_len);
+		r.name_off = table_add(table, &toff, m->basename, name_len);
 		r.name_len = (uint32_t)name_len;
 		/* the flags are usually the end of the name */
-		if (m->flags >= m->basename &&
-		    m->flags + flags_len == m->basename + name_len)
+		if (flags_in_name(m, name_len, flags_len))
 			r.flags_off = r.name_off +
 			    (uint32_t)(m->flags - m->basename);
 		else
-			r.flags_off = table_add(&table, m->flags, flags_len);
+			r.flags_off = table_add(table, &toff, m->flags,
+			    flags_len);
 		r.flags_len = (uint16_t)flags_len;
-		(void)buf_append(out, &r, sizeof(r));
+		memcpy(&recs[i], &r, sizeof(r));
 	}
 	for (i = 0; i < ms->n_expunged; i++) {
 		struct index_expunged x;
@@ -410,16 +448,13 @@ maildir_index_format(const struct maildir_mailbox *mb,
 		memset(&x, 0, sizeof(x));
 		x.uid = ms->expunged[i].uid;
 		x.modseq = ms->expunged[i].modseq;
-		(void)buf_append(out, &x, sizeof(x));
+		memcpy(&xs[i], &x, sizeof(x));
 	}
-	h.strings_len = (uint32_t)table.len;
-	(void)buf_append(out, table.data != NULL ? table.data : "", table.len);
-	buf_clear(&table);
-	h.file_size = out->len + sizeof(sum);
-	/* UNSAFE: out holds at least sizeof(h) bytes, appended above */
-	memcpy(out->data, &h, sizeof(h));
-	sum = maildir_index_checksum(out->data, out->len);
-	(void)buf_append(out, &sum, sizeof(sum));
+	assert(toff == table_len);
+	sum = maildir_index_checksum(out, len - sizeof(sum));
+	memcpy(out + len - sizeof(sum), &sum, sizeof(sum));
+	*len_r = len;
+	return out;
 }
 
 /* files */
@@ -471,9 +506,9 @@ maildir_index_write(const struct maildir_mailbox *mb,
 	const struct maildir_stamp *stamp, const char **error_r)
 {
 	char path[MAILDIR_PATH_MAX], tmp[MAILDIR_PATH_MAX];
-	struct buf out;
+	char *out;
 	ssize_t n;
-	size_t done = 0;
+	size_t done = 0, len;
 	int fd, e;
 
 	if (maildir_path(path, sizeof(path), "%s/" MAILDIR_INDEX_FILE_NAME,
@@ -484,13 +519,12 @@ maildir_index_write(const struct maildir_mailbox *mb,
 		*error_r = "index: path too long";
 		return -1;
 	}
-	buf_init(&out, MAILDIR_INDEX_FILE_MAX);
-	maildir_index_format(mb, stamp, &out);
+	out = maildir_index_format(mb, stamp, &len);
 	/* the folder lock makes us the only writer of tmp */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		e = errno;
-		buf_clear(&out);
+		free(out);
 		maildir_index_remove(mb->path);
 		errno = e;
 		snprintf(index_error, sizeof(index_error),
@@ -498,16 +532,16 @@ maildir_index_write(const struct maildir_mailbox *mb,
 		*error_r = index_error;
 		return -1;
 	}
-	while (done < out.len) {
-		n = write(fd, out.data + done, out.len - done);
+	while (done < len) {
+		n = write(fd, out + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		done += (size_t)n;
 	}
-	e = done == out.len ? 0 : (errno != 0 ? errno : EIO);
-	buf_clear(&out);
+	e = done == len ? 0 : (errno != 0 ? errno : EIO);
+	free(out);
 	if (close(fd) < 0 && e == 0)
 		e = errno;
 	if (e == 0 && rename(tmp, path) < 0)

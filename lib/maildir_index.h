@@ -21,7 +21,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "buf.h"
 #include "keywords.h"
 #include "maildir_mailbox.h"
 #include "modseq.h"
@@ -68,9 +67,10 @@ uint64_t maildir_index_checksum(const void *data, size_t len);
 /* Free what parse allocated. */
 void maildir_index_clear(struct maildir_index *idx);
 
-/* The file's bytes for mb's view and stamp into out (cleared first). */
-void maildir_index_format(const struct maildir_mailbox *mb,
-	const struct maildir_stamp *stamp, struct buf *out);
+/* The file's bytes for mb's view and stamp: *len_r bytes, malloc()ed
+ * (the caller frees them). */
+char *maildir_index_format(const struct maildir_mailbox *mb,
+	const struct maildir_stamp *stamp, size_t *len_r);
 
 /* Read and parse folder's index (see parse). -1 with *error_r when it
  * is missing, too large, unreadable or corrupt. */

@@ -16,7 +16,8 @@ check(const uint8_t *data, size_t size)
 	struct maildir_index idx, idx2;
 	struct maildir_mailbox mb;
 	const char *error = NULL;
-	struct buf out, out2;
+	char *out, *out2;
+	size_t len, len2;
 	size_t i;
 
 	if (maildir_index_parse(span_make((const char *)data, size), &idx,
@@ -40,21 +41,18 @@ check(const uint8_t *data, size_t size)
 	mb.modseq = idx.modseq;
 	for (i = 0; i < KEYWORDS_MAX; i++)
 		mb.keywords.names[i] = (char *)idx.keywords[i];
-	buf_init(&out, 0);
-	buf_init(&out2, 0);
-	maildir_index_format(&mb, &idx.stamp, &out);
-	FUZZ_ASSERT(maildir_index_parse(span_make(out.data, out.len),
+	out = maildir_index_format(&mb, &idx.stamp, &len);
+	FUZZ_ASSERT(maildir_index_parse(span_make(out, len),
 	    &idx2, &error) == 0);
 	FUZZ_ASSERT(idx2.count == idx.count);
 	mb.mails = idx2.mails;
 	mb.modseq = idx2.modseq;
 	for (i = 0; i < KEYWORDS_MAX; i++)
 		mb.keywords.names[i] = (char *)idx2.keywords[i];
-	maildir_index_format(&mb, &idx2.stamp, &out2);
-	FUZZ_ASSERT(out.len == out2.len &&
-	    memcmp(out.data, out2.data, out.len) == 0);
-	buf_clear(&out);
-	buf_clear(&out2);
+	out2 = maildir_index_format(&mb, &idx2.stamp, &len2);
+	FUZZ_ASSERT(len == len2 && memcmp(out, out2, len) == 0);
+	free(out);
+	free(out2);
 	maildir_index_clear(&idx);
 	maildir_index_clear(&idx2);
 }
