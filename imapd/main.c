@@ -23,27 +23,17 @@
 
 #include "daemon.h"
 #include "imapd.h"
-#include "auth.h"
-#include "bootstrap.h"
 #include "config.h"
 #include "log.h"
 #include "server.h"
 #include "stream.h"
-#include "tls.h"
 #include "tern.h"
 
 struct imapd_ctx {
-	struct tern_config boot;	/* loaded at start-up: listeners */
-	struct tern_config reloaded;	/* the last good SIGHUP reload */
-	bool have_reloaded;
-	const struct tern_config *cfg;	/* what new sessions use */
-	SSL_CTX *tls_ctx;
-	struct auth_db *auth_db;
+	struct daemon_state d;		/* config, users, TLS */
 	struct listener_config stdio_listener;
 	const char *preauth;
-	const char *conf_file, *data_dir;	/* -c, --data: for reloads */
 	struct server *srv;
-	bool debug;
 };
 
 static void
@@ -68,8 +58,8 @@ session_main(struct server_client *client, void *ctx_p)
 		stream = stream_fd_new(client->fd, client->fd, true);
 	else
 		stream = stream_fd_new(0, 1, false);
-	imap_session_init(&s, ctx->cfg, listener, client, stream,
-	    ctx->tls_ctx, ctx->auth_db);
+	imap_session_init(&s, ctx->d.cfg, listener, client, stream,
+	    ctx->d.tls_ctx, ctx->d.auth_db);
 	s.preauth = ctx->preauth;
 	imap_session_run(&s);
 	imap_session_clear(&s);
@@ -87,8 +77,8 @@ pick_stdio_listener(struct imapd_ctx *ctx, const char *name)
 	};
 	size_t i;
 
-	for (i = 0; i < ctx->boot.imapd.n_listeners; i++) {
-		const struct listener_config *l = &ctx->boot.imapd.listeners[i];
+	for (i = 0; i < ctx->d.boot.imapd.n_listeners; i++) {
+		const struct listener_config *l = &ctx->d.boot.imapd.listeners[i];
 
 		if (name != NULL ? strcmp(l->name, name) == 0 :
 		    l->tls != LISTENER_TLS_IMPLICIT) {
@@ -102,35 +92,12 @@ pick_stdio_listener(struct imapd_ctx *ctx, const char *name)
 	return 0;
 }
 
-/* The log level of cfg (-d wins). */
-static void
-apply_log_level(const struct imapd_ctx *ctx, const struct tern_config *cfg)
+/* The listeners imapd binds, in cfg. */
+static const struct listener_config *
+imapd_listeners(const struct tern_config *cfg, size_t *n_r)
 {
-	enum log_level level = LOG_LEVEL_INFO;
-
-	if (cfg->log_level != NULL &&
-	    log_level_parse(cfg->log_level, &level) < 0)
-		level = LOG_LEVEL_INFO;
-	log_set_level(ctx->debug ? LOG_LEVEL_DEBUG : level);
-}
-
-static bool
-same_listeners(const struct imapd_config *a, const struct imapd_config *b)
-{
-	size_t i;
-
-	if (a->n_listeners != b->n_listeners)
-		return false;
-	for (i = 0; i < a->n_listeners; i++) {
-		const struct listener_config *x = &a->listeners[i];
-		const struct listener_config *y = &b->listeners[i];
-
-		if (strcmp(x->name, y->name) != 0 ||
-		    strcmp(x->address, y->address) != 0 ||
-		    x->port != y->port || x->tls != y->tls)
-			return false;
-	}
-	return true;
+	*n_r = cfg->imapd.n_listeners;
+	return cfg->imapd.listeners;
 }
 
 /* SIGHUP, in the master (server_run's loop): load everything new first,
@@ -140,37 +107,13 @@ static int
 reload(void *ctx_p)
 {
 	struct imapd_ctx *ctx = ctx_p;
-	struct tern_config cfg;
-	struct auth_db *db;
-	SSL_CTX *tls;
-	char *error = NULL;
+	const struct tern_config *cfg;
 
-	if (daemon_load(ctx->conf_file, ctx->data_dir, &cfg, &db, &tls,
-	    &error) < 0) {
-		log_error("reload", "error=\"%s\"", error);
-		free(error);
+	if (daemon_reload(&ctx->d) < 0)
 		return -1;
-	}
-	if (!same_listeners(&ctx->boot.imapd, &cfg.imapd)) {
-		log_error("reload", "error=\"listeners changed: restart imapd "
-		    "to bind them\"");
-		tls_ctx_free(&tls);
-		auth_db_free(&db);
-		config_clear(&cfg);
-		return -1;
-	}
-	tls_ctx_free(&ctx->tls_ctx);
-	auth_db_free(&ctx->auth_db);
-	if (ctx->have_reloaded)
-		config_clear(&ctx->reloaded);
-	ctx->reloaded = cfg;
-	ctx->have_reloaded = true;
-	ctx->cfg = &ctx->reloaded;
-	ctx->tls_ctx = tls;
-	ctx->auth_db = db;
-	apply_log_level(ctx, ctx->cfg);
-	server_set_limits(ctx->srv, cfg.imapd.max_sessions,
-	    cfg.imapd.max_sessions_per_ip);
+	cfg = ctx->d.cfg;
+	server_set_limits(ctx->srv, cfg->imapd.max_sessions,
+	    cfg->imapd.max_sessions_per_ip);
 	return 0;
 }
 
@@ -190,7 +133,7 @@ main(int argc, char **argv)
 	struct server_params params;
 	struct server *srv = NULL;
 	const char *conf = NULL, *data = getenv("TERN_DATA");
-	const char *listener = NULL, *tls_error;
+	const char *listener = NULL;
 	bool check = false, stdio = false, use_syslog = false;
 	char *error = NULL;
 	int c, ret;
@@ -207,7 +150,7 @@ main(int argc, char **argv)
 			check = true;
 			break;
 		case 'd':
-			ctx.debug = true;
+			ctx.d.debug = true;
 			break;
 		case 'S':
 			stdio = true;
@@ -231,45 +174,28 @@ main(int argc, char **argv)
 	log_init("imapd", use_syslog, LOG_LEVEL_INFO);
 	if (data != NULL && data[0] == '\0')
 		data = NULL;
-	ctx.conf_file = conf;
-	ctx.data_dir = data;
-	if (config_load(conf, data, &ctx.boot, &error) < 0) {
-		fprintf(stderr, "imapd: %s\n", error);
-		free(error);
+	ctx.d.prog = "imapd";
+	ctx.d.conf_file = conf;
+	ctx.d.data_dir = data;
+	ctx.d.listeners = imapd_listeners;
+	if (daemon_configure(&ctx.d) < 0)
 		return 1;
-	}
 	if (check) {
-		config_dump(&ctx.boot, stdout);
-		config_clear(&ctx.boot);
+		config_dump(&ctx.d.boot, stdout);
+		daemon_clear(&ctx.d);
 		return 0;
 	}
-	ctx.cfg = &ctx.boot;
-	apply_log_level(&ctx, ctx.cfg);
-	if (bootstrap_data_dir(ctx.cfg, &error) < 0) {
-		log_error("startup", "error=\"%s\"", error);
-		free(error);
-		config_clear(&ctx.boot);
+	if (daemon_start(&ctx.d) < 0) {
+		daemon_clear(&ctx.d);
 		return 1;
 	}
-	if (auth_db_open(ctx.cfg->users_file, &ctx.auth_db, &error) < 0) {
-		log_error("startup", "users=%s error=\"%s\"",
-		    ctx.cfg->users_file, error);
-		free(error);
-		config_clear(&ctx.boot);
-		return 1;
-	}
-	ctx.tls_ctx = tls_server_ctx_new(ctx.cfg->tls_cert, ctx.cfg->tls_key,
-	    &tls_error);
-	if (ctx.tls_ctx == NULL)
-		log_error("startup", "tls=off cert=%s error=\"%s\"",
-		    ctx.cfg->tls_cert, tls_error);
 	memset(&params, 0, sizeof(params));
 	params.prog = "imapd";
-	params.listeners = ctx.cfg->imapd.listeners;
-	params.n_listeners = ctx.cfg->imapd.n_listeners;
-	params.max_sessions = ctx.cfg->imapd.max_sessions;
-	params.max_sessions_per_ip = ctx.cfg->imapd.max_sessions_per_ip;
-	params.run_user = ctx.cfg->run_user;
+	params.listeners = ctx.d.cfg->imapd.listeners;
+	params.n_listeners = ctx.d.cfg->imapd.n_listeners;
+	params.max_sessions = ctx.d.cfg->imapd.max_sessions;
+	params.max_sessions_per_ip = ctx.d.cfg->imapd.max_sessions_per_ip;
+	params.run_user = ctx.d.cfg->run_user;
 	params.session = session_main;
 	params.reload = reload;
 	params.ctx = &ctx;
@@ -292,10 +218,6 @@ main(int argc, char **argv)
 		ret = server_run(srv) < 0 ? 1 : 0;
 		server_free(&srv);
 	}
-	tls_ctx_free(&ctx.tls_ctx);
-	auth_db_free(&ctx.auth_db);
-	if (ctx.have_reloaded)
-		config_clear(&ctx.reloaded);
-	config_clear(&ctx.boot);
+	daemon_clear(&ctx.d);
 	return ret;
 }

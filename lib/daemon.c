@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* daemon: the all-or-nothing load of config, users and certificate. */
+/* daemon: start-up and the all-or-nothing SIGHUP reload of config,
+ * users and certificate. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "bootstrap.h"
 #include "daemon.h"
+#include "log.h"
 #include "tls.h"
 #include "xmalloc.h"
 #include "tern.h"
@@ -44,4 +48,124 @@ daemon_load(const char *conf_file, const char *data_dir,
 		return -1;
 	}
 	return 0;
+}
+
+/* The log level of st's config (-d wins). */
+static void
+apply_log_level(const struct daemon_state *st)
+{
+	enum log_level level = LOG_LEVEL_INFO;
+
+	if (st->cfg->log_level != NULL &&
+	    log_level_parse(st->cfg->log_level, &level) < 0)
+		level = LOG_LEVEL_INFO;
+	log_set_level(st->debug ? LOG_LEVEL_DEBUG : level);
+}
+
+int
+daemon_configure(struct daemon_state *st)
+{
+	char *error = NULL;
+
+	if (config_load(st->conf_file, st->data_dir, &st->boot, &error) < 0) {
+		fprintf(stderr, "%s: %s\n", st->prog, error);
+		free(error);
+		return -1;
+	}
+	st->cfg = &st->boot;
+	return 0;
+}
+
+int
+daemon_start(struct daemon_state *st)
+{
+	const char *tls_error;
+	char *error = NULL;
+
+	apply_log_level(st);
+	if (bootstrap_data_dir(st->cfg, &error) < 0) {
+		log_error("startup", "error=\"%s\"", error);
+		free(error);
+		return -1;
+	}
+	if (auth_db_open(st->cfg->users_file, &st->auth_db, &error) < 0) {
+		log_error("startup", "users=%s error=\"%s\"",
+		    st->cfg->users_file, error);
+		free(error);
+		return -1;
+	}
+	st->tls_ctx = tls_server_ctx_new(st->cfg->tls_cert, st->cfg->tls_key,
+	    &tls_error);
+	if (st->tls_ctx == NULL)
+		log_error("startup", "tls=off cert=%s error=\"%s\"",
+		    st->cfg->tls_cert, tls_error);
+	return 0;
+}
+
+static bool
+same_listeners(const struct daemon_state *st, const struct tern_config *a,
+	const struct tern_config *b)
+{
+	const struct listener_config *la, *lb;
+	size_t na, nb, i;
+
+	la = st->listeners(a, &na);
+	lb = st->listeners(b, &nb);
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		if (strcmp(la[i].name, lb[i].name) != 0 ||
+		    strcmp(la[i].address, lb[i].address) != 0 ||
+		    la[i].port != lb[i].port || la[i].mode != lb[i].mode ||
+		    la[i].tls != lb[i].tls || la[i].auth != lb[i].auth)
+			return false;
+	}
+	return true;
+}
+
+int
+daemon_reload(struct daemon_state *st)
+{
+	struct tern_config cfg;
+	struct auth_db *db;
+	SSL_CTX *tls;
+	char *error = NULL;
+
+	if (daemon_load(st->conf_file, st->data_dir, &cfg, &db, &tls,
+	    &error) < 0) {
+		log_error("reload", "error=\"%s\"", error);
+		free(error);
+		return -1;
+	}
+	if (!same_listeners(st, &st->boot, &cfg)) {
+		log_error("reload", "error=\"listeners changed: restart %s "
+		    "to bind them\"", st->prog);
+		tls_ctx_free(&tls);
+		auth_db_free(&db);
+		config_clear(&cfg);
+		return -1;
+	}
+	tls_ctx_free(&st->tls_ctx);
+	auth_db_free(&st->auth_db);
+	if (st->have_reloaded)
+		config_clear(&st->reloaded);
+	st->reloaded = cfg;
+	st->have_reloaded = true;
+	st->cfg = &st->reloaded;
+	st->tls_ctx = tls;
+	st->auth_db = db;
+	apply_log_level(st);
+	return 0;
+}
+
+void
+daemon_clear(struct daemon_state *st)
+{
+	tls_ctx_free(&st->tls_ctx);
+	auth_db_free(&st->auth_db);
+	if (st->have_reloaded)
+		config_clear(&st->reloaded);
+	st->have_reloaded = false;
+	config_clear(&st->boot);
+	st->cfg = NULL;
 }

@@ -436,6 +436,10 @@ child_setup(struct server *srv)
 
 	reset_signals();
 	(void)signal(SIGPIPE, SIG_IGN);
+	/* A terminal's Ctrl-C goes to the whole process group: let the
+	 * master turn it into a drain (idle workers go, sessions finish)
+	 * instead of every session dying mid-command. */
+	(void)signal(SIGINT, SIG_IGN);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	close_listeners(srv);
