@@ -168,6 +168,64 @@ parse_fail(const char **error_r, const char *what)
 	return -1;
 }
 
+/* The header's stamps into s (trusted). -1 when one is malformed. */
+static int
+stamp_from_header(const struct index_header *h, struct maildir_stamp *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		struct maildir_stamp_entry *e = &s->e[i];
+		const struct index_stamp *x = &h->stamp[i];
+
+		if (x->exists > 1)
+			return -1;
+		e->exists = x->exists != 0;
+		e->dev = (dev_t)x->dev;
+		e->ino = (ino_t)x->ino;
+		e->size = (off_t)x->size;
+		e->mtime.tv_sec = (time_t)x->mtime_sec;
+		e->mtime.tv_nsec = (long)x->mtime_nsec;
+		e->ctime.tv_sec = (time_t)x->ctime_sec;
+		e->ctime.tv_nsec = (long)x->ctime_nsec;
+	}
+	s->trusted = true;
+	return 0;
+}
+
+/* Do the stamps of the index at data (unchecked: a false match only
+ * costs the full parse) equal want's? */
+static bool
+stamps_match(struct span data, const struct maildir_stamp *want)
+{
+	struct maildir_stamp s;
+	struct index_header h;
+	size_t i;
+
+	if (data.len < sizeof(h))
+		return false;
+	memcpy(&h, data.p, sizeof(h));
+	if (h.magic != INDEX_MAGIC || h.version != MAILDIR_INDEX_VERSION ||
+	    stamp_from_header(&h, &s) < 0)
+		return false;
+	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
+		const struct maildir_stamp_entry *x = &s.e[i];
+		const struct maildir_stamp_entry *y = &want->e[i];
+
+		if (x->exists != y->exists)
+			return false;
+		if (x->exists && (x->dev != y->dev || x->ino != y->ino ||
+		    x->size != y->size ||
+		    x->mtime.tv_sec != y->mtime.tv_sec ||
+		    x->mtime.tv_nsec != y->mtime.tv_nsec ||
+		    x->ctime.tv_sec != y->ctime.tv_sec ||
+		    x->ctime.tv_nsec != y->ctime.tv_nsec))
+			return false;
+	}
+	return true;
+}
+
 int
 maildir_index_parse(struct span data, struct maildir_index *idx_r,
 	const char **error_r)
@@ -234,22 +292,9 @@ maildir_index_parse(struct span data, struct maildir_index *idx_r,
 			goto bad_keyword;
 		idx_r->keywords[i] = kw;
 	}
-	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
-		struct maildir_stamp_entry *e = &idx_r->stamp.e[i];
-		const struct index_stamp *s = &h.stamp[i];
-
-		if (s->exists > 1) {
-			maildir_index_clear(idx_r);
-			return parse_fail(error_r, "index: bad stamp");
-		}
-		e->exists = s->exists != 0;
-		e->dev = (dev_t)s->dev;
-		e->ino = (ino_t)s->ino;
-		e->size = (off_t)s->size;
-		e->mtime.tv_sec = (time_t)s->mtime_sec;
-		e->mtime.tv_nsec = (long)s->mtime_nsec;
-		e->ctime.tv_sec = (time_t)s->ctime_sec;
-		e->ctime.tv_nsec = (long)s->ctime_nsec;
+	if (stamp_from_header(&h, &idx_r->stamp) < 0) {
+		maildir_index_clear(idx_r);
+		return parse_fail(error_r, "index: bad stamp");
 	}
 	idx_r->stamp.trusted = true;
 	off = sizeof(h);
@@ -460,8 +505,8 @@ maildir_index_format(const struct maildir_mailbox *mb,
 /* files */
 
 int
-maildir_index_read(const char *folder, struct maildir_index *idx_r,
-	const char **error_r)
+maildir_index_read(const char *folder, const struct maildir_stamp *want,
+	struct maildir_index *idx_r, const char **error_r)
 {
 	char path[MAILDIR_PATH_MAX];
 	struct stat st;
@@ -488,13 +533,22 @@ maildir_index_read(const char *folder, struct maildir_index *idx_r,
 	/* mapped, not read: no copy and no fault a page (it is replaced
 	 * only by rename, never truncated in place); the strings are
 	 * copied out, and the mapping dropped, before we return */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ,
-	    MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	(void)close(fd);
 	if (map == MAP_FAILED) {
 		*error_r = "index: unreadable";
 		return -1;
 	}
+	/* a stale index (the usual miss) costs one page, not a parse */
+	if (want != NULL && !stamps_match(span_make(map,
+	    (size_t)st.st_size), want)) {
+		(void)munmap(map, (size_t)st.st_size);
+		*error_r = "index: stale";
+		return -1;
+	}
+#ifdef MADV_POPULATE_READ
+	(void)madvise(map, (size_t)st.st_size, MADV_POPULATE_READ);
+#endif
 	ret = maildir_index_parse(span_make(map, (size_t)st.st_size), idx_r,
 	    error_r);
 	(void)munmap(map, (size_t)st.st_size);

@@ -72,10 +72,11 @@ void maildir_index_clear(struct maildir_index *idx);
 char *maildir_index_format(const struct maildir_mailbox *mb,
 	const struct maildir_stamp *stamp, size_t *len_r);
 
-/* Read and parse folder's index (see parse). -1 with *error_r when it
- * is missing, too large, unreadable or corrupt. */
-int maildir_index_read(const char *folder, struct maildir_index *idx_r,
-	const char **error_r);
+/* Read and parse folder's index (see parse). With want, an index whose
+ * stamps differ from want's is not parsed (stale). -1 with *error_r
+ * when it is missing, too large, unreadable, stale or corrupt. */
+int maildir_index_read(const char *folder, const struct maildir_stamp *want,
+	struct maildir_index *idx_r, const char **error_r);
 /* Write mb's view with stamp as folder's index: a temp file renamed
  * over it, no fsync (a cache). Call under the folder lock. 0, or -1
  * with errno and a static *error_r (the old index is then removed). */

@@ -840,14 +840,15 @@ sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 
 	if (!stamp->trusted)
 		return -1;
-	if (maildir_index_read(mb->path, &idx, &error) < 0)
-		return -1;
 	/* hold the uidlist and tern-modseq open as a full sync does, and
 	 * compare the versions held */
 	stamp_pin(mb, stamp, MAILDIR_STAMP_UIDLIST);
 	stamp_pin(mb, stamp, MAILDIR_STAMP_MODSEQ);
 	stamp_check_age(stamp);
-	if (!stamp->trusted || !stamp_equal(&idx.stamp, stamp))
+	if (!stamp->trusted ||
+	    maildir_index_read(mb->path, stamp, &idx, &error) < 0)
+		return -1;
+	if (!stamp_equal(&idx.stamp, stamp))
 		goto miss;
 	first_in_new = idx.next_uid;
 	for (i = 0; i < idx.count; i++) {
