@@ -8,6 +8,10 @@
  * The record hash covers everything after itself, so a wrong len also
  * fails it. No fsync: a crash may leave a torn or zeroed tail, which
  * fails the checks and costs a rebuild, never wrong data.
+ * Indexing checks each record's framing (magic, length, fields) but its
+ * hash only for the last record (a write in progress); the others are
+ * hashed when first used (OFF_VERIFIED marks them), and a bad one is a
+ * miss and makes the next refresh rebuild the file.
  */
 #include <endian.h>
 #include <errno.h>
@@ -34,9 +38,15 @@
  * bigger than this was not written by us. */
 #define FILE_HARD_MAX ((uint64_t)MSGCACHE_FILE_MAX + 64 * 1024 * 1024)
 
+/* Set in entry.off when the record's hash was checked: offsets are
+ * below FILE_HARD_MAX < 2^31. */
+#define OFF_VERIFIED 0x80000000u
+#define OFF_MASK 0x7fffffffu
+
 struct entry {
 	uint32_t uid;
-	uint32_t off[MSGCACHE_KINDS];	/* 0: none (the header is there) */
+	uint32_t off[MSGCACHE_KINDS];	/* 0: none (the header is there);
+					 * | OFF_VERIFIED */
 };
 
 struct scan_rec {
@@ -60,6 +70,8 @@ struct msgcache {
 	unsigned char *wbuf;		/* records not written yet */
 	size_t wlen, wcap;
 	bool no_write;			/* read-only, failed or full */
+	const char *bad;		/* a record failed its hash: rebuild
+					 * at the next refresh (why) */
 	struct msgcache_stats stats;
 };
 
@@ -178,7 +190,7 @@ header_error(const unsigned char *h, size_t len, uint32_t uid_validity)
  * end for now); -1 with *error_r when it is corrupt.
  */
 static int
-check_record(const unsigned char *p, size_t len, size_t off,
+check_record(const unsigned char *p, size_t len, size_t off, bool verify,
 	uint32_t *uid_r, uint32_t *kind_r, size_t *rlen_r,
 	const char **error_r)
 {
@@ -195,7 +207,10 @@ check_record(const unsigned char *p, size_t len, size_t off,
 	}
 	if (rlen > len - off)
 		return 0;
-	if (get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
+	/* the last record is always hashed: it may still be being
+	 * written */
+	if ((verify || off + rlen == len) &&
+	    get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
 		/* the last record may still be being written */
 		if (off + rlen == len)
 			return 0;
@@ -227,8 +242,8 @@ msgcache_check(struct span file, uint32_t uid_validity, size_t *records_r,
 	*error_r = header_error(p, file.len, uid_validity);
 	if (*error_r != NULL)
 		return -1;
-	while ((ret = check_record(p, file.len, off, &uid, &kind, &rlen,
-	    error_r)) > 0) {
+	while ((ret = check_record(p, file.len, off, true, &uid, &kind,
+	    &rlen, error_r)) > 0) {
 		off += rlen;
 		n++;
 	}
@@ -287,6 +302,7 @@ close_file(struct msgcache *c)
 	c->scanned = 0;
 	c->wlen = 0;
 	c->no_write = false;
+	c->bad = NULL;
 }
 
 void
@@ -514,8 +530,8 @@ scan(struct msgcache *c, const char **error_r)
 	uint32_t uid, kind;
 	int ret;
 
-	while ((ret = check_record(p, c->map_size, off, &uid, &kind, &rlen,
-	    error_r)) > 0) {
+	while ((ret = check_record(p, c->map_size, off, false, &uid, &kind,
+	    &rlen, error_r)) > 0) {
 		struct entry *e = find(c, uid);
 
 		c->stats.records++;
@@ -564,10 +580,10 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 
 	for (i = 0; i < c->n; i++) {
 		for (k = 0; k < MSGCACHE_KINDS; k++) {
-			const unsigned char *r = p + c->idx[i].off[k];
+			uint32_t off = c->idx[i].off[k] & OFF_MASK;
+			const unsigned char *r = p + off;
 
-			if (c->idx[i].off[k] != 0 &&
-			    live(ctx, c->idx[i].uid, rec_name(r)))
+			if (off != 0 && live(ctx, c->idx[i].uid, rec_name(r)))
 				live_bytes += get32(r + 4);
 		}
 	}
@@ -583,15 +599,21 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 		goto fail;
 	/* ascending UID: a FETCH 1:* then reads the file in order */
 	c->wlen = 0;
+	end = HDR_SIZE;
 	for (i = 0; i < c->n; i++) {
 		for (k = 0; k < MSGCACHE_KINDS; k++) {
-			const unsigned char *r = p + c->idx[i].off[k];
+			uint32_t off = c->idx[i].off[k];
+			const unsigned char *r = p + (off & OFF_MASK);
 			size_t rlen;
 
-			if (c->idx[i].off[k] == 0 ||
-			    !live(ctx, c->idx[i].uid, rec_name(r)))
+			if (off == 0 || !live(ctx, c->idx[i].uid, rec_name(r)))
 				continue;
 			rlen = get32(r + 4);
+			/* a bad record is not carried over */
+			if ((off & OFF_VERIFIED) == 0 &&
+			    get64(r + 8) != cache_hash(r + 16, rlen - 16))
+				continue;
+			end += rlen;
 			if (c->wlen + rlen > c->wcap) {
 				c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
 				c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
@@ -613,7 +635,6 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 		return 0;
 	}
 	start = c->map_size;
-	end = live_bytes + HDR_SIZE;
 	log_info("cache", "file=\"%s\" compacted size=%zu new_size=%zu",
 	    c->path, start, end);
 	c->stats.compactions++;
@@ -653,10 +674,16 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 			rebuild(c, "bad size");
 			continue;
 		}
+		if (c->bad != NULL) {
+			rebuild(c, c->bad);
+			continue;
+		}
 		full = c->scanned == HDR_SIZE;
 		c->map_size = (size_t)st.st_size;
-		c->map = mmap(NULL, c->map_size, PROT_READ, MAP_SHARED,
-		    c->fd, 0);
+		/* a full index reads every record's frame, so every page:
+		 * map them at once rather than fault them in one by one */
+		c->map = mmap(NULL, c->map_size, PROT_READ, MAP_SHARED |
+		    (full ? MAP_POPULATE : 0), c->fd, 0);
 		if (c->map == MAP_FAILED) {
 			c->map = NULL;
 			c->map_size = 0;
@@ -679,24 +706,35 @@ bool
 msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 	enum msgcache_kind kind, struct span *data_r)
 {
-	const struct entry *e = find(c, uid);
+	struct entry *e = find(c, uid);
 	const unsigned char *r;
-
-	if (e != NULL)
-		c->last = e;
 	uint32_t off;
 	size_t rlen;
 
+	if (e != NULL)
+		c->last = e;
 	if (e == NULL || e->off[kind] == 0 || c->map == NULL)
 		return false;
-	off = e->off[kind];
+	off = e->off[kind] & OFF_MASK;
 	if ((size_t)off + REC_HDR > c->map_size)
 		return false;
-	/* checked by scan(): the file only grows while it is ours */
+	/* framed by scan(): the file only grows while it is ours */
 	r = (const unsigned char *)c->map + off;
 	rlen = get32(r + 4);
 	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
 		return false;
+	if ((e->off[kind] & OFF_VERIFIED) == 0) {
+		if (get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
+			/* a miss now; the file is rebuilt next time */
+			e->off[kind] = 0;
+			if (c->bad == NULL)
+				log_info("cache", "file=\"%s\" bad record "
+				    "uid=%u", c->path, uid);
+			c->bad = "bad record checksum";
+			return false;
+		}
+		e->off[kind] |= OFF_VERIFIED;
+	}
 	*data_r = span_make((const char *)r + REC_HDR + base.len,
 	    rlen - REC_HDR - base.len);
 	return true;

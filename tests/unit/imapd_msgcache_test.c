@@ -251,19 +251,22 @@ START_TEST(test_torn_then_appended)
 }
 END_TEST
 
-/* Corruption anywhere: rebuilt, nothing returned. */
+/* Corruption anywhere: rebuilt, nothing returned. A record's hash is
+ * checked when the record is first used (lazy): it is then a miss, the
+ * others still hit, and the next refresh rebuilds the file. */
 static const struct {
 	off_t off;		/* from the start; negative: from the end */
 	char byte;
 	const char *why;
+	bool lazy;		/* found by a lookup, not by indexing */
 } corrupt_cases[] = {
-	{ 0, 'X', "bad magic" },
-	{ 12, 9, "bad header checksum" },
-	{ 40, 'x', "bad record checksum" },	/* data of record 1 */
-	{ 32 + 4, 3, "bad record" },		/* len of record 1 */
-	{ 32, 0, "bad record" },		/* magic of record 1 */
-	{ 32 + 17, 7, "bad record checksum" },	/* uid of record 1 */
-	{ -200, 'q', "bad record checksum" },
+	{ 0, 'X', "bad magic", false },
+	{ 12, 9, "bad header checksum", false },
+	{ 40, 'x', "bad record checksum", true },	/* data of record 1 */
+	{ 32 + 4, 3, "bad record", false },		/* len of record 1 */
+	{ 32, 0, "bad record", false },		/* magic of record 1 */
+	{ 32 + 17, 7, "bad record checksum", true },	/* uid of record 1 */
+	{ -200, 'q', "bad record checksum", true },
 };
 
 START_TEST(test_corrupt)
@@ -277,6 +280,21 @@ START_TEST(test_corrupt)
 	poke(off >= 0 ? off : file_size() + off, corrupt_cases[_i].byte);
 	c = msgcache_new(dir, UV);
 	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	if (corrupt_cases[_i].lazy) {
+		char b[128];
+		struct span got;
+
+		ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+		/* the bad record misses (count_hits checks the bytes) */
+		ck_assert_uint_eq(count_hits(c, 1, 20),
+		    20 * MSGCACHE_KINDS - 1);
+		/* the uid case: the record now claims another UID, and
+		 * its base name is not that UID's */
+		if (corrupt_cases[_i].off == 32 + 17)
+			ck_assert(!msgcache_lookup(c, 1 + 7 * 256,
+			    base_of(1, b, sizeof(b)), MSGCACHE_HEADER, &got));
+		ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	}
 	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 1);
 	ck_assert_str_eq(msgcache_stats(c)->last_error, corrupt_cases[_i].why);
 	ck_assert_uint_eq(count_hits(c, 1, 20), 0);
