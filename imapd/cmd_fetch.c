@@ -622,14 +622,17 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		fetch_msg_init_header(&fm, fc.data[MSGCACHE_HEADER], c->arena);
 	if (mode >= 0 && open_mail(c, seq, (enum open_mode)mode, &fm) < 0)
 		return -1;
-	/* open_mail may have re-synced the view */
-	m = mailbox_view_mail(v, seq);
-	if (m == NULL) {
-		fetch_msg_close(&fm);
-		return -1;
+	/* open_mail may have re-synced the view (else m and fc.base, set
+	 * by plan_message, stand) */
+	if (mode >= 0) {
+		m = mailbox_view_mail(v, seq);
+		if (m == NULL) {
+			fetch_msg_close(&fm);
+			return -1;
+		}
+		fc.base = span_make(m->basename,
+		    maildir_filename_base_len(m->basename));
 	}
-	fc.base = span_make(m->basename,
-	    maildir_filename_base_len(m->basename));
 	/* only the items' slots: 66 of them would be a memset per message
 	 * as big as a cached response */
 	memset(data, 0, r->n * sizeof(data[0]));

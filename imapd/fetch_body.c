@@ -336,11 +336,67 @@ fetch_fields_index(const struct message *m, struct buf *out)
 	return ret;
 }
 
+/* Names of a "(a b "c")" list split once per message, not per field;
+ * lists longer than this are scanned by field_listed(). */
+#define FIELD_SPLIT_MAX 32
+
+struct field_names {
+	struct span name[FIELD_SPLIT_MAX];
+	size_t n;
+};
+
+/* Split list into names (as field_listed() reads it). false when it
+ * has more than FIELD_SPLIT_MAX. */
+static bool
+field_names_split(struct span list, struct field_names *fn)
+{
+	size_t i = 1, end = list.len - 1;
+
+	fn->n = 0;
+	while (i < end) {
+		size_t s;
+
+		while (i < end && list.p[i] == ' ')
+			i++;
+		if (i < end && list.p[i] == '"') {
+			s = ++i;
+			while (i < end && list.p[i] != '"')
+				i++;
+		} else {
+			s = i;
+			while (i < end && list.p[i] != ' ')
+				i++;
+		}
+		if (i > s) {
+			if (fn->n == FIELD_SPLIT_MAX)
+				return false;
+			fn->name[fn->n++] = span_make(list.p + s, i - s);
+		}
+		if (i < end && list.p[i] == '"')
+			i++;
+	}
+	return true;
+}
+
+static bool
+field_names_has(const struct field_names *fn, struct span name)
+{
+	size_t i;
+
+	for (i = 0; i < fn->n; i++)
+		if (fn->name[i].len == name.len && name.len > 0 &&
+		    strncasecmp(fn->name[i].p, name.p, name.len) == 0)
+			return true;
+	return false;
+}
+
 int
 fetch_fields_from_index(struct span hdr, struct span index, struct span list,
 	bool not, struct fetch_data *d)
 {
+	struct field_names fn;
 	struct message m;
+	bool split;
 	size_t i;
 
 	if (index.len % 12 != 0)
@@ -357,12 +413,14 @@ fetch_fields_from_index(struct span hdr, struct span index, struct span list,
 	memset(d, 0, sizeof(*d));
 	d->mem = true;
 	buf_init(&d->buf, FETCH_HEADER_MAX);
+	split = list.len >= 2 && field_names_split(list, &fn);
 	/* as filter_fields() */
 	for (i = 0; i < index.len; i += 12) {
 		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
 		size_t e = get_u32(index.p + i + 8);
 
-		if (field_listed(list, span_make(hdr.p + s, n)) == not)
+		if ((split ? field_names_has(&fn, span_make(hdr.p + s, n)) :
+		    field_listed(list, span_make(hdr.p + s, n))) == not)
 			continue;
 		if (message_append_crlf(&m, s, e, &d->buf) < 0 ||
 		    buf_puts(&d->buf, "\r\n") < 0) {
