@@ -453,9 +453,18 @@ cache_live(void *ctx, uint32_t uid, struct span base)
 {
 	const struct maildir_mailbox *mb = ctx;
 	const struct maildir_mail *m = maildir_mailbox_find(mb, uid);
+	const char *n;
+	size_t i;
 
-	return m != NULL && maildir_filename_base_len(m->basename) ==
-	    base.len && memcmp(m->basename, base.p, base.len) == 0;
+	if (m == NULL)
+		return false;
+	/* maildir_filename_base_len(n) == base.len and the same bytes, in
+	 * one pass (a full index asks this for every record) */
+	n = m->basename;
+	for (i = 0; i < base.len; i++)
+		if (n[i] == '\0' || n[i] == ':' || n[i] != base.p[i])
+			return false;
+	return n[i] == '\0' || n[i] == ':';
 }
 
 /* The selected folder's cache, brought up to date for this command;

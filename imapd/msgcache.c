@@ -49,6 +49,9 @@ struct entry {
 					 * | OFF_VERIFIED */
 };
 
+/* Records of new UIDs merged into the index at once, at least. */
+#define SCAN_RUN_MIN 1024
+
 struct scan_rec {
 	uint32_t uid, kind, off;
 };
@@ -530,13 +533,26 @@ scan(struct msgcache *c, const char **error_r)
 	uint32_t uid, kind;
 	int ret;
 
+	c->last = NULL;
 	while ((ret = check_record(p, c->map_size, off, false, &uid, &kind,
 	    &rlen, error_r)) > 0) {
-		struct entry *e = find(c, uid);
+		struct entry *e;
 
+		/* a file is runs of ascending UIDs (one per FETCH 1:*):
+		 * merge a long run when the next starts, so that its
+		 * records are found by find()'s next-UID guess, not
+		 * sorted (long: each merge copies the index) */
+		if (n >= SCAN_RUN_MIN && n >= c->n / 8 &&
+		    uid < recs[n - 1].uid) {
+			merge_new(c, recs, n);
+			n = 0;
+			c->last = NULL;
+		}
+		e = find(c, uid);
 		c->stats.records++;
 		if (e != NULL) {
 			e->off[kind] = (uint32_t)off;
+			c->last = e;
 		} else {
 			if (n == cap) {
 				cap = cap == 0 ? 256 : cap * 2;
@@ -551,11 +567,13 @@ scan(struct msgcache *c, const char **error_r)
 	}
 	if (ret < 0) {
 		free(recs);
+		c->last = NULL;
 		return -1;
 	}
 	if (n > 0)
 		merge_new(c, recs, n);
 	free(recs);
+	c->last = NULL;
 	c->scanned = off;
 	return 0;
 }
@@ -579,11 +597,24 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	int fd;
 
 	for (i = 0; i < c->n; i++) {
+		struct span asked = span_make(NULL, 0);
+		bool was_live = false;
+
+		/* the kinds of a UID share its name: ask live() once */
 		for (k = 0; k < MSGCACHE_KINDS; k++) {
 			uint32_t off = c->idx[i].off[k] & OFF_MASK;
 			const unsigned char *r = p + off;
+			struct span name;
 
-			if (off != 0 && live(ctx, c->idx[i].uid, rec_name(r)))
+			if (off == 0)
+				continue;
+			name = rec_name(r);
+			if (asked.p == NULL || name.len != asked.len ||
+			    memcmp(name.p, asked.p, name.len) != 0) {
+				was_live = live(ctx, c->idx[i].uid, name);
+				asked = name;
+			}
+			if (was_live)
 				live_bytes += get32(r + 4);
 		}
 	}

@@ -361,6 +361,37 @@ START_TEST(test_two_writers)
 }
 END_TEST
 
+/* A file of several ascending runs (one per FETCH 1:*), long and short,
+ * descending ones, and duplicates: indexed whole by a new cache. */
+START_TEST(test_runs)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	char b[128];
+	struct span d = span_make("other", 5), got;
+	uint32_t uid;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 700, 1);		/* 3,500 records, ascending */
+	add_all(c, 2, 700, 3);		/* the same again, a later run */
+	for (uid = 900; uid > 700; uid--)	/* short runs, descending */
+		add_all(c, uid, uid, 1);
+	add_all(c, 1, 900, 1);		/* a long run over all of them */
+	/* a later record of a kind wins */
+	msgcache_add(c, 5, base_of(5, b, sizeof(b)), MSGCACHE_BODY, d);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert(msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_BODY, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert(memcmp(got.p, "other", 5) == 0);
+	ck_assert_uint_eq(count_hits(c, 6, 900), 895 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, 1, 4), 4 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
 START_TEST(test_two_writers_forked)
 {
 	struct msgcache *c;
@@ -594,6 +625,7 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_two_writers);
 	tcase_add_test(tc, test_two_writers_forked);
 	tcase_add_test(tc, test_incremental);
+	tcase_add_test(tc, test_runs);
 	tcase_add_test(tc, test_replaced_or_deleted);
 	tcase_add_test(tc, test_compaction);
 	tcase_set_timeout(tc, 30);
