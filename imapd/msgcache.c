@@ -49,6 +49,8 @@ struct entry {
 					 * | OFF_VERIFIED */
 };
 
+/* How far ahead of its frame scan() prefetches (bytes). */
+#define SCAN_PREFETCH 4096
 /* Records of new UIDs merged into the index at once, at least. */
 #define SCAN_RUN_MIN 1024
 
@@ -537,6 +539,15 @@ scan(struct msgcache *c, const char **error_r)
 	while ((ret = check_record(p, c->map_size, off, false, &uid, &kind,
 	    &rlen, error_r)) > 0) {
 		struct entry *e;
+
+		/* the frames are a chain through the file: fetch the bytes
+		 * well ahead of it (a full index walks 11 MB for 10,000
+		 * messages, and each frame was a cache miss) */
+		__builtin_prefetch(p + off + SCAN_PREFETCH);
+		__builtin_prefetch(p + off + SCAN_PREFETCH + 64);
+		__builtin_prefetch(p + off + SCAN_PREFETCH + 128);
+		__builtin_prefetch(p + off + SCAN_PREFETCH + 192);
+		__builtin_prefetch(p + off + SCAN_PREFETCH + 256);
 
 		/* a file is runs of ascending UIDs (one per FETCH 1:*):
 		 * merge a long run when the next starts, so that its
