@@ -34,6 +34,9 @@
 #include "tern.h"
 
 #define FETCH_ITEMS_MAX 64		/* items in one FETCH */
+/* A section held in memory (HEADER.FIELDS, BINARY) is copied into the
+ * response line up to this size, else written on its own. */
+#define FETCH_INLINE_MAX (64 * 1024)
 
 enum fetch_type {
 	FI_UID,
@@ -678,11 +681,12 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		fc.base = span_make(m->basename,
 		    maildir_filename_base_len(m->basename));
 	}
+	/* the response is built in b and written at once, but for the
+	 * sections read from the file */
 	buf_reset(&b);
 	(void)buf_puts(&b, "* ");
 	append_u64(&b, seq);
 	(void)buf_puts(&b, " FETCH (");
-	stream_write(out, b.data, b.len);
 	for (k = 0; k < r->n + (flags && !r->has_flags ? 1 : 0); k++) {
 		/* the implied FLAGS go after UID or first */
 		size_t at = r->has_uid ? 1 : 0;
@@ -704,7 +708,6 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			i = k;
 			it = &r->items[i];
 		}
-		buf_reset(&b);
 		if (!first)
 			(void)buf_putc(&b, ' ');
 		(void)buf_puts(&b, it->name);
@@ -779,23 +782,33 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			(void)buf_putc(&b, '{');
 			append_u64(&b, n);
 			(void)buf_puts(&b, "}\r\n");
+			if (data[i].mem && n > 0 && n <= FETCH_INLINE_MAX) {
+				/* as fetch_data_write() */
+				(void)buf_append(&b, data[i].buf.data + off,
+				    (size_t)n);
+				break;
+			}
 			stream_write(out, b.data, b.len);
 			buf_reset(&b);
 			fetch_data_write(&fm, &data[i], off, n, out);
 			break;
 		}
 		}
-		stream_write(out, b.data, b.len);
 	}
 	/* RFC 7162 3.1.4.1, 3.2: with CONDSTORE, FLAGS come with MODSEQ,
 	 * and a \Seen set here also with UID */
 	if (!r->has_modseq && (r->changedsince_set || (r->condstore &&
-	    flags)))
-		stream_printf(out, " MODSEQ (%llu)",
-		    (unsigned long long)m->modseq);
-	if (!r->has_uid && r->condstore && seen_set)
-		stream_printf(out, " UID %u", mailbox_view_uid(v, seq));
-	stream_puts(out, ")\r\n");
+	    flags))) {
+		(void)buf_puts(&b, " MODSEQ (");
+		append_u64(&b, m->modseq);
+		(void)buf_putc(&b, ')');
+	}
+	if (!r->has_uid && r->condstore && seen_set) {
+		(void)buf_puts(&b, " UID ");
+		append_u64(&b, mailbox_view_uid(v, seq));
+	}
+	(void)buf_puts(&b, ")\r\n");
+	stream_write(out, b.data, b.len);
 	*line = b;
 	/* what was parsed anyway goes into the cache */
 	if (fc.cache != NULL && (fm.hdr != NULL || fm.full != NULL)) {
