@@ -68,6 +68,7 @@ struct fetch_item {
 	 * field index when there is one */
 	bool fields, fields_not;
 	struct span field_list;
+	struct fetch_field_names *names;	/* field_list, split */
 	const char *name;	/* response name, "BODY[TEXT]" */
 	struct span spec;	/* between the brackets */
 	bool binary;
@@ -196,6 +197,11 @@ parse_section_item(struct imap_cmd *c, struct fetch_req *r, struct span a,
 		it->fields = sec.kind != IMAP_SECTION_HEADER;
 		it->fields_not = sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT;
 		it->field_list = sec.fields;
+		if (it->fields) {
+			it->names = arena_alloc(c->arena,
+			    sizeof(*it->names));
+			fetch_field_names_split(it->field_list, it->names);
+		}
 	}
 	it->name = arena_printf(c->arena, "%s[%.*s]", size ? "BINARY.SIZE" :
 	    binary ? "BINARY" : "BODY", (int)it->spec.len, it->spec.p);
@@ -604,7 +610,8 @@ plan_message(const struct fetch_req *r, struct fetch_cached *fc,
  * (BINARY of an unknown encoding: NO [UNKNOWN-CTE]). */
 static int
 fetch_one(struct imap_cmd *c, const struct fetch_req *r,
-	struct msgcache *cache, uint32_t seq, struct buf *line)
+	struct msgcache *cache, uint32_t seq, struct buf *line,
+	struct buf *scratch)
 {
 	struct mailbox_view *v = c->s->view;
 	struct stream *out = c->s->stream;
@@ -616,7 +623,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	bool from_cache = false;
 	struct buf b = *line;	/* given back below: one per command */
 	const char *error;
-	size_t i, k;
+	size_t i, k, lent = SIZE_MAX;	/* data[lent] has scratch's buffer */
 	int ret = 0, mode = -1;
 
 	if (m == NULL)
@@ -655,10 +662,23 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		if (it->type != FI_SECTION && it->type != FI_BINARY_SIZE)
 			continue;
 		if (it->fields && cached(&fc, MSGCACHE_FIELDS) &&
-		    cached(&fc, MSGCACHE_HEADER) && fetch_fields_from_index(
-		    fc.data[MSGCACHE_HEADER], fc.data[MSGCACHE_FIELDS],
-		    it->field_list, it->fields_not, &data[i]) == 0)
-			continue;
+		    cached(&fc, MSGCACHE_HEADER)) {
+			/* one buffer for all messages, not one each */
+			if (lent == SIZE_MAX) {
+				data[i].mem = true;
+				data[i].buf = *scratch;
+			}
+			if (fetch_fields_from_names(fc.data[MSGCACHE_HEADER],
+			    fc.data[MSGCACHE_FIELDS], it->names,
+			    it->fields_not, &data[i]) == 0) {
+				if (lent == SIZE_MAX)
+					lent = i;
+				continue;
+			}
+			/* freed with data[i] */
+			if (lent == SIZE_MAX)
+				buf_init(scratch, FETCH_HEADER_MAX);
+		}
 		n = fetch_section(&fm, it->spec, it->binary, &data[i], &error);
 		if (n < 0) {
 			ret = n == -2 ? -2 : -1;
@@ -819,8 +839,13 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	}
 	cache_add_structure(&fc, &fm);
 out:
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
+		if (i == lent) {
+			*scratch = data[i].buf;
+			memset(&data[i], 0, sizeof(data[i]));
+		}
 		fetch_data_clear(&data[i]);
+	}
 	fetch_msg_close(&fm);
 	return ret;
 }
@@ -833,7 +858,7 @@ cmd_fetch(struct imap_cmd *c)
 	struct fetch_req *r;
 	const char *error;
 	struct msgcache *cache = NULL;
-	struct buf line;
+	struct buf line, scratch;
 	uint32_t *seqs;
 	size_t i, n, gone = 0;
 
@@ -862,14 +887,16 @@ cmd_fetch(struct imap_cmd *c)
 	if (r->use_cache && n > 0)
 		cache = cache_begin(c);
 	buf_init(&line, 0);
+	buf_init(&scratch, FETCH_HEADER_MAX);
 	for (i = 0; i < n; i++) {
 		struct arena_mark mark = arena_mark(c->arena);
-		int ret = fetch_one(c, r, cache, seqs[i], &line);
+		int ret = fetch_one(c, r, cache, seqs[i], &line, &scratch);
 
 		/* parse trees of one message live until its response */
 		arena_reset_to(c->arena, mark);
 		if (ret == -2) {
 			buf_clear(&line);
+			buf_clear(&scratch);
 			msgcache_release(cache);
 			imap_no(c, "UNKNOWN-CTE", "Unknown "
 			    "Content-Transfer-Encoding");
@@ -879,6 +906,7 @@ cmd_fetch(struct imap_cmd *c)
 			gone++;
 	}
 	buf_clear(&line);
+	buf_clear(&scratch);
 	msgcache_release(cache);
 	/* RFC 9051 7.1: the others were answered; UID FETCH skips
 	 * expunged UIDs silently (6.4.9) */

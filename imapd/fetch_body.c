@@ -336,23 +336,37 @@ fetch_fields_index(const struct message *m, struct buf *out)
 	return ret;
 }
 
-/* Names of a "(a b "c")" list split once per message, not per field;
- * lists longer than this are scanned by field_listed(). */
-#define FIELD_SPLIT_MAX 32
-
-struct field_names {
-	struct span name[FIELD_SPLIT_MAX];
-	size_t n;
-};
-
-/* Split list into names (as field_listed() reads it). false when it
- * has more than FIELD_SPLIT_MAX. */
+/* Compare n bytes of ASCII, ignoring case (as strncasecmp() in the C
+ * locale, without a call per field name). */
 static bool
-field_names_split(struct span list, struct field_names *fn)
+ascii_caseeq(const char *a, const char *b, size_t n)
 {
-	size_t i = 1, end = list.len - 1;
+	size_t i;
 
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x == y)
+			continue;
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+void
+fetch_field_names_split(struct span list, struct fetch_field_names *fn)
+{
+	size_t i = 1, end = list.len > 0 ? list.len - 1 : 0;
+
+	fn->list = list;
 	fn->n = 0;
+	fn->split = true;
+	/* as field_listed() reads it */
 	while (i < end) {
 		size_t s;
 
@@ -368,24 +382,27 @@ field_names_split(struct span list, struct field_names *fn)
 				i++;
 		}
 		if (i > s) {
-			if (fn->n == FIELD_SPLIT_MAX)
-				return false;
+			if (fn->n == FETCH_FIELD_SPLIT_MAX) {
+				fn->split = false;
+				return;
+			}
 			fn->name[fn->n++] = span_make(list.p + s, i - s);
 		}
 		if (i < end && list.p[i] == '"')
 			i++;
 	}
-	return true;
 }
 
 static bool
-field_names_has(const struct field_names *fn, struct span name)
+field_names_has(const struct fetch_field_names *fn, struct span name)
 {
 	size_t i;
 
+	if (!fn->split)
+		return field_listed(fn->list, name);
 	for (i = 0; i < fn->n; i++)
 		if (fn->name[i].len == name.len && name.len > 0 &&
-		    strncasecmp(fn->name[i].p, name.p, name.len) == 0)
+		    ascii_caseeq(fn->name[i].p, name.p, name.len))
 			return true;
 	return false;
 }
@@ -394,9 +411,18 @@ int
 fetch_fields_from_index(struct span hdr, struct span index, struct span list,
 	bool not, struct fetch_data *d)
 {
-	struct field_names fn;
+	struct fetch_field_names fn;
+
+	memset(d, 0, sizeof(*d));
+	fetch_field_names_split(list, &fn);
+	return fetch_fields_from_names(hdr, index, &fn, not, d);
+}
+
+int
+fetch_fields_from_names(struct span hdr, struct span index,
+	const struct fetch_field_names *names, bool not, struct fetch_data *d)
+{
 	struct message m;
-	bool split;
 	size_t i;
 
 	if (index.len % 12 != 0)
@@ -410,25 +436,29 @@ fetch_fields_from_index(struct span hdr, struct span index, struct span list,
 	}
 	memset(&m, 0, sizeof(m));
 	m.data = hdr;
-	memset(d, 0, sizeof(*d));
-	d->mem = true;
-	buf_init(&d->buf, FETCH_HEADER_MAX);
-	split = list.len >= 2 && field_names_split(list, &fn);
+	if (d->mem) {
+		buf_reset(&d->buf);	/* the caller's buffer, reused */
+		d->start = d->end = 0;
+		d->empty = false;
+	} else {
+		memset(d, 0, sizeof(*d));
+		d->mem = true;
+		buf_init(&d->buf, FETCH_HEADER_MAX);
+	}
 	/* as filter_fields() */
 	for (i = 0; i < index.len; i += 12) {
 		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
 		size_t e = get_u32(index.p + i + 8);
 
-		if ((split ? field_names_has(&fn, span_make(hdr.p + s, n)) :
-		    field_listed(list, span_make(hdr.p + s, n))) == not)
+		if (field_names_has(names, span_make(hdr.p + s, n)) == not)
 			continue;
 		if (message_append_crlf(&m, s, e, &d->buf) < 0 ||
-		    buf_puts(&d->buf, "\r\n") < 0) {
+		    buf_append(&d->buf, "\r\n", 2) < 0) {
 			fetch_data_clear(d);
 			return -1;
 		}
 	}
-	if (buf_puts(&d->buf, "\r\n") < 0) {
+	if (buf_append(&d->buf, "\r\n", 2) < 0) {
 		fetch_data_clear(d);
 		return -1;
 	}
