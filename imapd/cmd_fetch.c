@@ -463,17 +463,19 @@ cache_live(void *ctx, uint32_t uid, struct span base)
 	const struct maildir_mailbox *mb = ctx;
 	const struct maildir_mail *m = maildir_mailbox_find(mb, uid);
 	const char *n;
-	size_t i;
+	size_t len;
 
 	if (m == NULL)
 		return false;
-	/* maildir_filename_base_len(n) == base.len and the same bytes, in
-	 * one pass (a full index asks this for every record) */
+	/* maildir_filename_base_len(n) == base.len and the same bytes,
+	 * without strchr() over the flags (a full index asks this for
+	 * every UID): n has no NUL before base.len (strnlen), the same
+	 * bytes, so no ':' before it when base has none, and ends there */
 	n = m->basename;
-	for (i = 0; i < base.len; i++)
-		if (n[i] == '\0' || n[i] == ':' || n[i] != base.p[i])
-			return false;
-	return n[i] == '\0' || n[i] == ':';
+	len = strnlen(n, base.len + 1);
+	return len >= base.len && memcmp(n, base.p, base.len) == 0 &&
+	    (n[base.len] == '\0' || n[base.len] == ':') &&
+	    memchr(base.p, ':', base.len) == NULL;
 }
 
 /* The selected folder's cache, brought up to date for this command;
