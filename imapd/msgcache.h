@@ -14,10 +14,11 @@
  * or another UIDVALIDITY, makes the file be replaced by an empty one
  * (tmp + rename): a bad frame or header when indexing, a record's bad
  * checksum when the record is first used (it is then a miss, and the
- * next msgcache_refresh() replaces the file); a torn last record (a crash, or a write in progress)
- * is ignored until it is complete. The index (UID -> record offsets) is
- * built once and extended by scanning what was appended since; when most
- * bytes belong to expunged messages the file is rewritten (compaction).
+ * next msgcache_refresh() replaces the file); a torn last record (a
+ * crash, or a write in progress) is ignored until it is complete. The
+ * index (UID -> record offsets) is built once and extended by scanning
+ * what was appended since; when most bytes belong to expunged messages
+ * the file is rewritten (compaction).
  */
 #ifndef IMAPD_MSGCACHE_H
 #define IMAPD_MSGCACHE_H
