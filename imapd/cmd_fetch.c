@@ -34,6 +34,9 @@
 #include "tern.h"
 
 #define FETCH_ITEMS_MAX 64		/* items in one FETCH */
+/* A section held in memory (HEADER.FIELDS, BINARY) is copied into the
+ * response line up to this size, else written on its own. */
+#define FETCH_INLINE_MAX (64 * 1024)
 
 enum fetch_type {
 	FI_UID,
@@ -65,6 +68,7 @@ struct fetch_item {
 	 * field index when there is one */
 	bool fields, fields_not;
 	struct span field_list;
+	struct fetch_field_names *names;	/* field_list, split */
 	const char *name;	/* response name, "BODY[TEXT]" */
 	struct span spec;	/* between the brackets */
 	bool binary;
@@ -193,6 +197,11 @@ parse_section_item(struct imap_cmd *c, struct fetch_req *r, struct span a,
 		it->fields = sec.kind != IMAP_SECTION_HEADER;
 		it->fields_not = sec.kind == IMAP_SECTION_HEADER_FIELDS_NOT;
 		it->field_list = sec.fields;
+		if (it->fields) {
+			it->names = arena_alloc(c->arena,
+			    sizeof(*it->names));
+			fetch_field_names_split(it->field_list, it->names);
+		}
 	}
 	it->name = arena_printf(c->arena, "%s[%.*s]", size ? "BINARY.SIZE" :
 	    binary ? "BINARY" : "BODY", (int)it->spec.len, it->spec.p);
@@ -453,9 +462,20 @@ cache_live(void *ctx, uint32_t uid, struct span base)
 {
 	const struct maildir_mailbox *mb = ctx;
 	const struct maildir_mail *m = maildir_mailbox_find(mb, uid);
+	const char *n;
+	size_t len;
 
-	return m != NULL && maildir_filename_base_len(m->basename) ==
-	    base.len && memcmp(m->basename, base.p, base.len) == 0;
+	if (m == NULL)
+		return false;
+	/* maildir_filename_base_len(n) == base.len and the same bytes,
+	 * without strchr() over the flags (a full index asks this for
+	 * every UID): n has no NUL before base.len (strnlen), the same
+	 * bytes, so no ':' before it when base has none, and ends there */
+	n = m->basename;
+	len = strnlen(n, base.len + 1);
+	return len >= base.len && memcmp(n, base.p, base.len) == 0 &&
+	    (n[base.len] == '\0' || n[base.len] == ':') &&
+	    memchr(base.p, ':', base.len) == NULL;
 }
 
 /* The selected folder's cache, brought up to date for this command;
@@ -592,7 +612,8 @@ plan_message(const struct fetch_req *r, struct fetch_cached *fc,
  * (BINARY of an unknown encoding: NO [UNKNOWN-CTE]). */
 static int
 fetch_one(struct imap_cmd *c, const struct fetch_req *r,
-	struct msgcache *cache, uint32_t seq, struct buf *line)
+	struct msgcache *cache, uint32_t seq, struct buf *line,
+	struct buf *scratch)
 {
 	struct mailbox_view *v = c->s->view;
 	struct stream *out = c->s->stream;
@@ -604,7 +625,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	bool from_cache = false;
 	struct buf b = *line;	/* given back below: one per command */
 	const char *error;
-	size_t i, k;
+	size_t i, k, lent = SIZE_MAX;	/* data[lent] has scratch's buffer */
 	int ret = 0, mode = -1;
 
 	if (m == NULL)
@@ -622,14 +643,17 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		fetch_msg_init_header(&fm, fc.data[MSGCACHE_HEADER], c->arena);
 	if (mode >= 0 && open_mail(c, seq, (enum open_mode)mode, &fm) < 0)
 		return -1;
-	/* open_mail may have re-synced the view */
-	m = mailbox_view_mail(v, seq);
-	if (m == NULL) {
-		fetch_msg_close(&fm);
-		return -1;
+	/* open_mail may have re-synced the view (else m and fc.base, set
+	 * by plan_message, stand) */
+	if (mode >= 0) {
+		m = mailbox_view_mail(v, seq);
+		if (m == NULL) {
+			fetch_msg_close(&fm);
+			return -1;
+		}
+		fc.base = span_make(m->basename,
+		    maildir_filename_base_len(m->basename));
 	}
-	fc.base = span_make(m->basename,
-	    maildir_filename_base_len(m->basename));
 	/* only the items' slots: 66 of them would be a memset per message
 	 * as big as a cached response */
 	memset(data, 0, r->n * sizeof(data[0]));
@@ -640,10 +664,23 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		if (it->type != FI_SECTION && it->type != FI_BINARY_SIZE)
 			continue;
 		if (it->fields && cached(&fc, MSGCACHE_FIELDS) &&
-		    cached(&fc, MSGCACHE_HEADER) && fetch_fields_from_index(
-		    fc.data[MSGCACHE_HEADER], fc.data[MSGCACHE_FIELDS],
-		    it->field_list, it->fields_not, &data[i]) == 0)
-			continue;
+		    cached(&fc, MSGCACHE_HEADER)) {
+			/* one buffer for all messages, not one each */
+			if (lent == SIZE_MAX) {
+				data[i].mem = true;
+				data[i].buf = *scratch;
+			}
+			if (fetch_fields_from_names(fc.data[MSGCACHE_HEADER],
+			    fc.data[MSGCACHE_FIELDS], it->names,
+			    it->fields_not, &data[i]) == 0) {
+				if (lent == SIZE_MAX)
+					lent = i;
+				continue;
+			}
+			/* freed with data[i] */
+			if (lent == SIZE_MAX)
+				buf_init(scratch, FETCH_HEADER_MAX);
+		}
 		n = fetch_section(&fm, it->spec, it->binary, &data[i], &error);
 		if (n < 0) {
 			ret = n == -2 ? -2 : -1;
@@ -666,11 +703,12 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 		fc.base = span_make(m->basename,
 		    maildir_filename_base_len(m->basename));
 	}
+	/* the response is built in b and written at once, but for the
+	 * sections read from the file */
 	buf_reset(&b);
 	(void)buf_puts(&b, "* ");
 	append_u64(&b, seq);
 	(void)buf_puts(&b, " FETCH (");
-	stream_write(out, b.data, b.len);
 	for (k = 0; k < r->n + (flags && !r->has_flags ? 1 : 0); k++) {
 		/* the implied FLAGS go after UID or first */
 		size_t at = r->has_uid ? 1 : 0;
@@ -692,7 +730,6 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			i = k;
 			it = &r->items[i];
 		}
-		buf_reset(&b);
 		if (!first)
 			(void)buf_putc(&b, ' ');
 		(void)buf_puts(&b, it->name);
@@ -767,23 +804,33 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			(void)buf_putc(&b, '{');
 			append_u64(&b, n);
 			(void)buf_puts(&b, "}\r\n");
+			if (data[i].mem && n > 0 && n <= FETCH_INLINE_MAX) {
+				/* as fetch_data_write() */
+				(void)buf_append(&b, data[i].buf.data + off,
+				    (size_t)n);
+				break;
+			}
 			stream_write(out, b.data, b.len);
 			buf_reset(&b);
 			fetch_data_write(&fm, &data[i], off, n, out);
 			break;
 		}
 		}
-		stream_write(out, b.data, b.len);
 	}
 	/* RFC 7162 3.1.4.1, 3.2: with CONDSTORE, FLAGS come with MODSEQ,
 	 * and a \Seen set here also with UID */
 	if (!r->has_modseq && (r->changedsince_set || (r->condstore &&
-	    flags)))
-		stream_printf(out, " MODSEQ (%llu)",
-		    (unsigned long long)m->modseq);
-	if (!r->has_uid && r->condstore && seen_set)
-		stream_printf(out, " UID %u", mailbox_view_uid(v, seq));
-	stream_puts(out, ")\r\n");
+	    flags))) {
+		(void)buf_puts(&b, " MODSEQ (");
+		append_u64(&b, m->modseq);
+		(void)buf_putc(&b, ')');
+	}
+	if (!r->has_uid && r->condstore && seen_set) {
+		(void)buf_puts(&b, " UID ");
+		append_u64(&b, mailbox_view_uid(v, seq));
+	}
+	(void)buf_puts(&b, ")\r\n");
+	stream_write(out, b.data, b.len);
 	*line = b;
 	/* what was parsed anyway goes into the cache */
 	if (fc.cache != NULL && (fm.hdr != NULL || fm.full != NULL)) {
@@ -794,8 +841,13 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	}
 	cache_add_structure(&fc, &fm);
 out:
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
+		if (i == lent) {
+			*scratch = data[i].buf;
+			memset(&data[i], 0, sizeof(data[i]));
+		}
 		fetch_data_clear(&data[i]);
+	}
 	fetch_msg_close(&fm);
 	return ret;
 }
@@ -808,7 +860,7 @@ cmd_fetch(struct imap_cmd *c)
 	struct fetch_req *r;
 	const char *error;
 	struct msgcache *cache = NULL;
-	struct buf line;
+	struct buf line, scratch;
 	uint32_t *seqs;
 	size_t i, n, gone = 0;
 
@@ -837,14 +889,16 @@ cmd_fetch(struct imap_cmd *c)
 	if (r->use_cache && n > 0)
 		cache = cache_begin(c);
 	buf_init(&line, 0);
+	buf_init(&scratch, FETCH_HEADER_MAX);
 	for (i = 0; i < n; i++) {
 		struct arena_mark mark = arena_mark(c->arena);
-		int ret = fetch_one(c, r, cache, seqs[i], &line);
+		int ret = fetch_one(c, r, cache, seqs[i], &line, &scratch);
 
 		/* parse trees of one message live until its response */
 		arena_reset_to(c->arena, mark);
 		if (ret == -2) {
 			buf_clear(&line);
+			buf_clear(&scratch);
 			msgcache_release(cache);
 			imap_no(c, "UNKNOWN-CTE", "Unknown "
 			    "Content-Transfer-Encoding");
@@ -854,6 +908,7 @@ cmd_fetch(struct imap_cmd *c)
 			gone++;
 	}
 	buf_clear(&line);
+	buf_clear(&scratch);
 	msgcache_release(cache);
 	/* RFC 9051 7.1: the others were answered; UID FETCH skips
 	 * expunged UIDs silently (6.4.9) */

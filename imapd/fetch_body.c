@@ -336,9 +336,91 @@ fetch_fields_index(const struct message *m, struct buf *out)
 	return ret;
 }
 
+/* Compare n bytes of ASCII, ignoring case (as strncasecmp() in the C
+ * locale, without a call per field name). */
+static bool
+ascii_caseeq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x == y)
+			continue;
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+void
+fetch_field_names_split(struct span list, struct fetch_field_names *fn)
+{
+	size_t i = 1, end = list.len > 0 ? list.len - 1 : 0;
+
+	fn->list = list;
+	fn->n = 0;
+	fn->split = true;
+	/* as field_listed() reads it */
+	while (i < end) {
+		size_t s;
+
+		while (i < end && list.p[i] == ' ')
+			i++;
+		if (i < end && list.p[i] == '"') {
+			s = ++i;
+			while (i < end && list.p[i] != '"')
+				i++;
+		} else {
+			s = i;
+			while (i < end && list.p[i] != ' ')
+				i++;
+		}
+		if (i > s) {
+			if (fn->n == FETCH_FIELD_SPLIT_MAX) {
+				fn->split = false;
+				return;
+			}
+			fn->name[fn->n++] = span_make(list.p + s, i - s);
+		}
+		if (i < end && list.p[i] == '"')
+			i++;
+	}
+}
+
+static bool
+field_names_has(const struct fetch_field_names *fn, struct span name)
+{
+	size_t i;
+
+	if (!fn->split)
+		return field_listed(fn->list, name);
+	for (i = 0; i < fn->n; i++)
+		if (fn->name[i].len == name.len && name.len > 0 &&
+		    ascii_caseeq(fn->name[i].p, name.p, name.len))
+			return true;
+	return false;
+}
+
 int
 fetch_fields_from_index(struct span hdr, struct span index, struct span list,
 	bool not, struct fetch_data *d)
+{
+	struct fetch_field_names fn;
+
+	memset(d, 0, sizeof(*d));
+	fetch_field_names_split(list, &fn);
+	return fetch_fields_from_names(hdr, index, &fn, not, d);
+}
+
+int
+fetch_fields_from_names(struct span hdr, struct span index,
+	const struct fetch_field_names *names, bool not, struct fetch_data *d)
 {
 	struct message m;
 	size_t i;
@@ -354,23 +436,29 @@ fetch_fields_from_index(struct span hdr, struct span index, struct span list,
 	}
 	memset(&m, 0, sizeof(m));
 	m.data = hdr;
-	memset(d, 0, sizeof(*d));
-	d->mem = true;
-	buf_init(&d->buf, FETCH_HEADER_MAX);
+	if (d->mem) {
+		buf_reset(&d->buf);	/* the caller's buffer, reused */
+		d->start = d->end = 0;
+		d->empty = false;
+	} else {
+		memset(d, 0, sizeof(*d));
+		d->mem = true;
+		buf_init(&d->buf, FETCH_HEADER_MAX);
+	}
 	/* as filter_fields() */
 	for (i = 0; i < index.len; i += 12) {
 		size_t s = get_u32(index.p + i), n = get_u32(index.p + i + 4);
 		size_t e = get_u32(index.p + i + 8);
 
-		if (field_listed(list, span_make(hdr.p + s, n)) == not)
+		if (field_names_has(names, span_make(hdr.p + s, n)) == not)
 			continue;
 		if (message_append_crlf(&m, s, e, &d->buf) < 0 ||
-		    buf_puts(&d->buf, "\r\n") < 0) {
+		    buf_append(&d->buf, "\r\n", 2) < 0) {
 			fetch_data_clear(d);
 			return -1;
 		}
 	}
-	if (buf_puts(&d->buf, "\r\n") < 0) {
+	if (buf_append(&d->buf, "\r\n", 2) < 0) {
 		fetch_data_clear(d);
 		return -1;
 	}

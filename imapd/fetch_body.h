@@ -112,6 +112,25 @@ int fetch_fields_index(const struct message *m, struct buf *out);
 int fetch_fields_from_index(struct span hdr, struct span index,
 	struct span list, bool not, struct fetch_data *d);
 
+/* Names a split list holds at most; a longer list is scanned as text. */
+#define FETCH_FIELD_SPLIT_MAX 32
+
+/* The names of a "(name ...)" field list, split once per FETCH item
+ * rather than per message; they point into the list. */
+struct fetch_field_names {
+	struct span list;
+	struct span name[FETCH_FIELD_SPLIT_MAX];
+	size_t n;
+	bool split;			/* false: more than the maximum */
+};
+
+void fetch_field_names_split(struct span list, struct fetch_field_names *fn);
+/* fetch_fields_from_index() with the list split beforehand. When
+ * d->mem is set on entry, d->buf (max FETCH_HEADER_MAX) is reset and
+ * reused rather than a new buffer made; on -1 it is freed. */
+int fetch_fields_from_names(struct span hdr, struct span index,
+	const struct fetch_field_names *names, bool not, struct fetch_data *d);
+
 /* The wire size of d from octet off, at most len (partial; len
  * UINT64_MAX: to the end). */
 uint64_t fetch_data_size(struct fetch_msg *fm, const struct fetch_data *d,

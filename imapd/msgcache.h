@@ -12,10 +12,13 @@
  * append at once. A record is used only for its UID and base name, so a
  * reused UID or a renamed file cannot give wrong data. Any corruption,
  * or another UIDVALIDITY, makes the file be replaced by an empty one
- * (tmp + rename); a torn last record (a crash, or a write in progress)
- * is ignored until it is complete. The index (UID -> record offsets) is
- * built once and extended by scanning what was appended since; when most
- * bytes belong to expunged messages the file is rewritten (compaction).
+ * (tmp + rename): a bad frame or header when indexing, a record's bad
+ * checksum when the record is first used (it is then a miss, and the
+ * next msgcache_refresh() replaces the file); a torn last record (a
+ * crash, or a write in progress) is ignored until it is complete. The
+ * index (UID -> record offsets) is built once and extended by scanning
+ * what was appended since; when most bytes belong to expunged messages
+ * the file is rewritten (compaction).
  */
 #ifndef IMAPD_MSGCACHE_H
 #define IMAPD_MSGCACHE_H
@@ -105,10 +108,11 @@ void msgcache_flush(struct msgcache *c);
 const struct msgcache_stats *msgcache_stats(const struct msgcache *c);
 
 /*
- * Check the bytes of a cache file as msgcache_refresh does, without a
- * file (the fuzz target and tests): -1 with a static *error_r when it
- * would be rebuilt, else 0 with the number of valid records and the
- * offset where a torn tail starts (== len when there is none).
+ * Check the bytes of a cache file as msgcache_refresh and the lookups
+ * of all its records do, without a file (the fuzz target and tests):
+ * -1 with a static *error_r when it would be rebuilt, else 0 with the
+ * number of valid records and the offset where a torn tail starts
+ * (== len when there is none).
  */
 int msgcache_check(struct span file, uint32_t uid_validity,
 	size_t *records_r, size_t *end_r, const char **error_r);

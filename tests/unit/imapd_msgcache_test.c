@@ -251,19 +251,22 @@ START_TEST(test_torn_then_appended)
 }
 END_TEST
 
-/* Corruption anywhere: rebuilt, nothing returned. */
+/* Corruption anywhere: rebuilt, nothing returned. A record's hash is
+ * checked when the record is first used (lazy): it is then a miss, the
+ * others still hit, and the next refresh rebuilds the file. */
 static const struct {
 	off_t off;		/* from the start; negative: from the end */
 	char byte;
 	const char *why;
+	bool lazy;		/* found by a lookup, not by indexing */
 } corrupt_cases[] = {
-	{ 0, 'X', "bad magic" },
-	{ 12, 9, "bad header checksum" },
-	{ 40, 'x', "bad record checksum" },	/* data of record 1 */
-	{ 32 + 4, 3, "bad record" },		/* len of record 1 */
-	{ 32, 0, "bad record" },		/* magic of record 1 */
-	{ 32 + 17, 7, "bad record checksum" },	/* uid of record 1 */
-	{ -200, 'q', "bad record checksum" },
+	{ 0, 'X', "bad magic", false },
+	{ 12, 9, "bad header checksum", false },
+	{ 40, 'x', "bad record checksum", true },	/* data of record 1 */
+	{ 32 + 4, 3, "bad record", false },		/* len of record 1 */
+	{ 32, 0, "bad record", false },		/* magic of record 1 */
+	{ 32 + 17, 7, "bad record checksum", true },	/* uid of record 1 */
+	{ -200, 'q', "bad record checksum", true },
 };
 
 START_TEST(test_corrupt)
@@ -277,6 +280,21 @@ START_TEST(test_corrupt)
 	poke(off >= 0 ? off : file_size() + off, corrupt_cases[_i].byte);
 	c = msgcache_new(dir, UV);
 	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	if (corrupt_cases[_i].lazy) {
+		char b[128];
+		struct span got;
+
+		ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+		/* the bad record misses (count_hits checks the bytes) */
+		ck_assert_uint_eq(count_hits(c, 1, 20),
+		    20 * MSGCACHE_KINDS - 1);
+		/* the uid case: the record now claims another UID, and
+		 * its base name is not that UID's */
+		if (corrupt_cases[_i].off == 32 + 17)
+			ck_assert(!msgcache_lookup(c, 1 + 7 * 256,
+			    base_of(1, b, sizeof(b)), MSGCACHE_HEADER, &got));
+		ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	}
 	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 1);
 	ck_assert_str_eq(msgcache_stats(c)->last_error, corrupt_cases[_i].why);
 	ck_assert_uint_eq(count_hits(c, 1, 20), 0);
@@ -340,6 +358,37 @@ START_TEST(test_two_writers)
 	ck_assert_uint_eq(count_hits(b, 300, 300), MSGCACHE_KINDS);
 	msgcache_free(&a);
 	msgcache_free(&b);
+}
+END_TEST
+
+/* A file of several ascending runs (one per FETCH 1:*), long and short,
+ * descending ones, and duplicates: indexed whole by a new cache. */
+START_TEST(test_runs)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	char b[128];
+	struct span d = span_make("other", 5), got;
+	uint32_t uid;
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 700, 1);		/* 3,500 records, ascending */
+	add_all(c, 2, 700, 3);		/* the same again, a later run */
+	for (uid = 900; uid > 700; uid--)	/* short runs, descending */
+		add_all(c, uid, uid, 1);
+	add_all(c, 1, 900, 1);		/* a long run over all of them */
+	/* a later record of a kind wins */
+	msgcache_add(c, 5, base_of(5, b, sizeof(b)), MSGCACHE_BODY, d);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert(msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_BODY, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert(memcmp(got.p, "other", 5) == 0);
+	ck_assert_uint_eq(count_hits(c, 6, 900), 895 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, 1, 4), 4 * MSGCACHE_KINDS);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	msgcache_free(&c);
 }
 END_TEST
 
@@ -576,6 +625,7 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_two_writers);
 	tcase_add_test(tc, test_two_writers_forked);
 	tcase_add_test(tc, test_incremental);
+	tcase_add_test(tc, test_runs);
 	tcase_add_test(tc, test_replaced_or_deleted);
 	tcase_add_test(tc, test_compaction);
 	tcase_set_timeout(tc, 30);
