@@ -201,11 +201,16 @@ mc_conn_open(const char *host, unsigned int port, struct mc_conn **c_r)
 			err = errno;
 			continue;
 		}
-		/* XXX: connect has the kernel's timeout; a server that
-		 * accepts and stalls is cut by SO_RCVTIMEO below */
+		/* Linux applies SO_SNDTIMEO to connect() too (socket(7)):
+		 * an unanswered SYN gives up after MC_IO_TIMEOUT, not the
+		 * kernel's two minutes; reads and writes get the same */
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv));
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+		    sizeof(tv));
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
-		err = errno;
+		err = errno == EINPROGRESS ? ETIMEDOUT : errno;
 		(void)close(fd);
 		fd = -1;
 	}
@@ -215,8 +220,6 @@ mc_conn_open(const char *host, unsigned int port, struct mc_conn **c_r)
 		    strerror(err));
 		return EX_UNAVAILABLE;
 	}
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
 	c->host = xstrdup(host);
