@@ -63,6 +63,12 @@ mc_imap_fail(struct mc_imap *s, int r, const char *what)
 	case MAILIMAP_ERROR_FATAL:
 		if (mc_interrupted)
 			return EX_OK;
+		if (s->conn != NULL && s->conn->reply_too_big) {
+			mc_error("%s: %s sent a reply over %llu bytes "
+			    "(MAILCLI_REPLY_MAX)", what, s->host,
+			    mc_reply_max());
+			return EX_PROTOCOL;
+		}
 		mc_error("%s: the connection to %s was lost", what,
 		    s->host);
 		return EX_UNAVAILABLE;

@@ -69,6 +69,12 @@ pop3_fail(struct mc_pop3 *s, int r, const char *what)
 	switch (r) {
 	case MAILPOP3_ERROR_STREAM:
 	case MAILPOP3_ERROR_CONNECTION_REFUSED:
+		if (s->conn != NULL && s->conn->reply_too_big) {
+			mc_error("%s: %s sent a reply over %llu bytes "
+			    "(MAILCLI_REPLY_MAX)", what, s->host,
+			    mc_reply_max());
+			return EX_PROTOCOL;
+		}
 		mc_error("%s: the connection to %s was lost", what,
 		    s->host);
 		return EX_UNAVAILABLE;

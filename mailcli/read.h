@@ -213,6 +213,14 @@ struct mailimap_flag *mc_flag_new(const char *name);
 
 /* Seconds a read or write may block (SO_RCVTIMEO/SO_SNDTIMEO). */
 #define MC_IO_TIMEOUT 120
+/* Bytes one server reply may take: what the server sends between two
+ * of our writes (a message fetched whole, a listing). libetpan keeps a
+ * reply in memory, so a server that never ends one would otherwise
+ * exhaust it. Far above any message a mail server accepts. */
+#define MC_REPLY_MAX (512ULL * 1024 * 1024)
+/* The reply limit in force: MC_REPLY_MAX, or MAILCLI_REPLY_MAX (bytes)
+ * when that is a smaller positive number (mailcli(1)). */
+unsigned long long mc_reply_max(void);
 
 /* A connection to a server. Given to libetpan by mc_conn_stream(), it
  * is then owned by the stream (freed with the session). */
@@ -222,6 +230,8 @@ struct mc_conn {
 	SSL_CTX *ctx;
 	SSL *ssl;		/* NULL until mc_conn_start_tls() */
 	bool tls;		/* TLS is up (verified unless insecure) */
+	unsigned long long reply_bytes;	/* read since our last write */
+	bool reply_too_big;	/* a reply passed MC_REPLY_MAX */
 };
 
 /* Set by the SIGINT/SIGTERM handler of "idle"; reads stop waiting. */

@@ -25,6 +25,28 @@
 #include "xmalloc.h"
 #include "tern.h"
 
+unsigned long long
+mc_reply_max(void)
+{
+	static unsigned long long max;
+	const char *v;
+	char *end;
+
+	if (max == 0) {
+		max = MC_REPLY_MAX;
+		v = getenv("MAILCLI_REPLY_MAX");
+		if (v != NULL && *v >= '1' && *v <= '9') {
+			unsigned long long n;
+
+			errno = 0;
+			n = strtoull(v, &end, 10);
+			if (errno == 0 && *end == '\0' && n < max)
+				max = n;
+		}
+	}
+	return max;
+}
+
 static ssize_t
 low_read(mailstream_low *low, void *p, size_t n)
 {
@@ -32,18 +54,31 @@ low_read(mailstream_low *low, void *p, size_t n)
 	ssize_t r;
 	int ret;
 
+	unsigned long long max = mc_reply_max();
+
+	if (c->reply_bytes >= max) {
+		c->reply_too_big = true;
+		errno = EFBIG;
+		return -1;
+	}
+	if (n > max - c->reply_bytes)
+		n = (size_t)(max - c->reply_bytes);
 	if (c->ssl == NULL) {
 		do
 			r = read(c->fd, p, n);
 		while (r < 0 && errno == EINTR && !mc_interrupted);
+		if (r > 0)
+			c->reply_bytes += (size_t)r;
 		return r;
 	}
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	for (;;) {
 		ret = SSL_read(c->ssl, p, (int)n);
-		if (ret > 0)
+		if (ret > 0) {
+			c->reply_bytes += (size_t)ret;
 			return ret;
+		}
 		switch (SSL_get_error(c->ssl, ret)) {
 		case SSL_ERROR_ZERO_RETURN:
 			return 0;
@@ -67,6 +102,8 @@ low_write(mailstream_low *low, const void *p, size_t n)
 	ssize_t r;
 	int ret;
 
+	/* a command goes out: what comes back is a new reply */
+	c->reply_bytes = 0;
 	if (c->ssl == NULL) {
 		do
 			r = send(c->fd, p, n, MSG_NOSIGNAL);

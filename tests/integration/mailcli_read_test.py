@@ -563,6 +563,31 @@ class TernTlsTest(unittest.TestCase):
         self.assertIn("STARTTLS", p.stderr.decode())
         self.assertFalse([x for x in lines if b"LOGIN" in x.upper()])
 
+    def test_endless_reply_is_cut(self):
+        """A server that never ends a reply cannot make mailcli hold
+        more than MAILCLI_REPLY_MAX bytes of it."""
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+
+        def serve():
+            c, _ = ls.accept()
+            ls.close()
+            with c:
+                try:
+                    c.sendall(b"* OK ")
+                    for _ in range(256):        # 16 MB at most
+                        c.sendall(b"a" * 65536)
+                except OSError:
+                    pass
+
+        threading.Thread(target=serve, daemon=True).start()
+        p = mailcli("folders", env=tern_env(
+            MAILCLI_IMAP_PORT=str(ls.getsockname()[1]),
+            MAILCLI_REPLY_MAX="100000"))
+        self.assertEqual(p.returncode, EX_PROTOCOL, p.stderr)
+        self.assertIn("reply over 100000 bytes", p.stderr.decode())
+
     def test_insecure_warns(self):
         p = mailcli("--insecure", "folders", env=tern_env(ca=False))
         self.assertEqual(p.returncode, 0, p.stderr)
