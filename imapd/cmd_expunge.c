@@ -52,7 +52,7 @@ cmd_expunge(struct imap_cmd *c)
 
 		seq = c->uid ? seqs[i] : (uint32_t)i + 1;
 		m = mailbox_view_mail(v, seq);
-		if (m == NULL || !maildir_flags_has(m->flags, 'T'))
+		if (m == NULL || !maildir_mail_has_flag(m, 'T'))
 			continue;
 		if (mailbox_view_expunge(v, seq, &err, &error) < 0) {
 			log_error("expunge", "mailbox=\"%s\" uid=%u "

@@ -398,9 +398,10 @@ mark_seen(struct imap_cmd *c, uint32_t seq, const struct maildir_mail *m,
 	enum tern_err err;
 	const char *error;
 
-	if (v->readonly || maildir_flags_has(m->flags, 'S'))
+	if (v->readonly || maildir_mail_has_flag(m, 'S'))
 		return;
-	if (snprintf(letters, sizeof(letters), "%sS", m->flags) >=
+	if (snprintf(letters, sizeof(letters), "%sS",
+	    maildir_mail_flags(v->mb, m)) >=
 	    (int)sizeof(letters))
 		return;
 	if (mailbox_view_set_flags(v, seq, letters, &err, &error) < 0) {
@@ -456,6 +457,15 @@ open_mail(struct imap_cmd *c, uint32_t seq, enum open_mode mode,
 	return -1;
 }
 
+/* The cache's key of m: its Maildir base name. */
+static struct span
+mail_base(const struct maildir_mailbox *mb, const struct maildir_mail *m)
+{
+	const char *name = maildir_mail_name(mb, m);
+
+	return span_make(name, maildir_filename_base_len(name));
+}
+
 /* The cache is live for the messages of the folder (compaction). */
 static bool
 cache_live(void *ctx, uint32_t uid, struct span base)
@@ -471,7 +481,7 @@ cache_live(void *ctx, uint32_t uid, struct span base)
 	 * without strchr() over the flags (a full index asks this for
 	 * every UID): n has no NUL before base.len (strnlen), the same
 	 * bytes, so no ':' before it when base has none, and ends there */
-	n = m->basename;
+	n = maildir_mail_name(mb, m);
 	len = strnlen(n, base.len + 1);
 	return len >= base.len && memcmp(n, base.p, base.len) == 0 &&
 	    (n[base.len] == '\0' || n[base.len] == ':') &&
@@ -571,14 +581,13 @@ cache_add_structure(struct fetch_cached *fc, struct fetch_msg *fm)
  * *hdr_r: answer the header items from the cached header block. */
 static int
 plan_message(const struct fetch_req *r, struct fetch_cached *fc,
-	const struct maildir_mail *m, bool *hdr_r)
+	const char *name, bool *hdr_r)
 {
 	bool stat_it = false, want_hdr = false;
 	size_t i;
 
 	*hdr_r = false;
-	fc->base = span_make(m->basename,
-	    maildir_filename_base_len(m->basename));
+	fc->base = span_make(name, maildir_filename_base_len(name));
 	for (i = 0; i < r->n; i++) {
 		const struct fetch_item *it = &r->items[i];
 
@@ -638,7 +647,8 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 	fc.cache = cache;
 	fc.uid = m->uid;
 	if (r->need_file)
-		mode = plan_message(r, &fc, m, &from_cache);
+		mode = plan_message(r, &fc, maildir_mail_name(v->mb, m),
+		    &from_cache);
 	if (from_cache)
 		fetch_msg_init_header(&fm, fc.data[MSGCACHE_HEADER], c->arena);
 	if (mode >= 0 && open_mail(c, seq, (enum open_mode)mode, &fm) < 0)
@@ -651,8 +661,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			fetch_msg_close(&fm);
 			return -1;
 		}
-		fc.base = span_make(m->basename,
-		    maildir_filename_base_len(m->basename));
+		fc.base = mail_base(v->mb, m);
 	}
 	/* only the items' slots: 66 of them would be a memset per message
 	 * as big as a cached response */
@@ -700,8 +709,7 @@ fetch_one(struct imap_cmd *c, const struct fetch_req *r,
 			ret = -1;
 			goto out;
 		}
-		fc.base = span_make(m->basename,
-		    maildir_filename_base_len(m->basename));
+		fc.base = mail_base(v->mb, m);
 	}
 	/* the response is built in b and written at once, but for the
 	 * sections read from the file */

@@ -293,9 +293,9 @@ send_status(struct imap_cmd *c, const char *name, unsigned items,
 		const struct maildir_mail *m = &mb->mails[i];
 
 		size += m->vsize;
-		if (!maildir_flags_has(m->flags, 'S'))
+		if (!maildir_mail_has_flag(m, 'S'))
 			unseen++;
-		if (maildir_flags_has(m->flags, 'T'))
+		if (maildir_mail_has_flag(m, 'T'))
 			deleted++;
 		/* what the next SELECT gets (RFC 3501 2.3.2) */
 		if (m->uid >= mb->first_recent_uid)

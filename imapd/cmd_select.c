@@ -144,7 +144,7 @@ cmd_close(struct imap_cmd *c)
 			enum tern_err err;
 			const char *error;
 
-			if (m != NULL && maildir_flags_has(m->flags, 'T') &&
+			if (m != NULL && maildir_mail_has_flag(m, 'T') &&
 			    mailbox_view_expunge(v, seq, &err, &error) < 0)
 				log_error("close", "uid=%u error=\"%s\"",
 				    mailbox_view_uid(v, seq), error);

@@ -216,7 +216,7 @@ cmd_store(struct imap_cmd *c)
 			gone++;		/* a ghost: expunged elsewhere */
 			continue;
 		}
-		old = msgflags_mask(m->flags);
+		old = msgflags_mask(maildir_mail_flags(v->mb, m));
 		if (mode == STORE_ADD)
 			new = old | mask;
 		else if (mode == STORE_REMOVE)

@@ -34,32 +34,23 @@ sync_flags(bool readonly)
 	return readonly ? 0 : MAILDIR_SYNC_CLAIM_RECENT;
 }
 
+/* The system flags IMAP shows of m (a letter it does not show, as P,
+ * is no change). */
 static uint8_t
-sysflags_from_letters(const char *flags)
+sysflags_of(const struct maildir_mail *m)
 {
 	uint8_t f = 0;
 
-	for (; *flags != '\0'; flags++) {
-		switch (*flags) {
-		case 'R':
-			f |= VIEW_FLAG_ANSWERED;
-			break;
-		case 'F':
-			f |= VIEW_FLAG_FLAGGED;
-			break;
-		case 'T':
-			f |= VIEW_FLAG_DELETED;
-			break;
-		case 'S':
-			f |= VIEW_FLAG_SEEN;
-			break;
-		case 'D':
-			f |= VIEW_FLAG_DRAFT;
-			break;
-		default:
-			break;
-		}
-	}
+	if (maildir_mail_has_flag(m, 'R'))
+		f |= VIEW_FLAG_ANSWERED;
+	if (maildir_mail_has_flag(m, 'F'))
+		f |= VIEW_FLAG_FLAGGED;
+	if (maildir_mail_has_flag(m, 'T'))
+		f |= VIEW_FLAG_DELETED;
+	if (maildir_mail_has_flag(m, 'S'))
+		f |= VIEW_FLAG_SEEN;
+	if (maildir_mail_has_flag(m, 'D'))
+		f |= VIEW_FLAG_DRAFT;
 	return f;
 }
 
@@ -75,7 +66,7 @@ add_msg(struct mailbox_view *v, const struct maildir_mail *m)
 	vm = &v->msgs[v->count++];
 	memset(vm, 0, sizeof(*vm));
 	vm->uid = m->uid;
-	vm->sysflags = sysflags_from_letters(m->flags);
+	vm->sysflags = sysflags_of(m);
 	vm->keywords = m->keywords;
 	vm->recent = m->uid >= v->mb->first_recent_uid;
 }
@@ -102,7 +93,7 @@ merge(struct mailbox_view *v)
 			v->msgs[i].expunged = true;
 			i++;
 		} else if (i < v->count && v->msgs[i].uid == mb->mails[j].uid) {
-			uint8_t sys = sysflags_from_letters(mb->mails[j].flags);
+			uint8_t sys = sysflags_of(&mb->mails[j]);
 
 			/* a letter IMAP does not show (P) is no change */
 			if (v->msgs[i].sysflags != sys ||
@@ -571,6 +562,7 @@ mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
 	const char **error_r)
 {
 	struct view_msg *m;
+	const struct maildir_mail *stored;
 	char norm[MAILDIR_FLAGS_MAX];
 
 	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged) {
@@ -587,8 +579,11 @@ mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
 	if (maildir_mailbox_set_flags_if(v->mb, m->uid, norm, max_modseq,
 	    err_r, error_r) < 0)
 		return -1;
-	m->sysflags = sysflags_from_letters(norm);
-	m->keywords = keywords_mask_from_flags(norm);
+	stored = maildir_mailbox_find(v->mb, m->uid);
+	if (stored != NULL) {
+		m->sysflags = sysflags_of(stored);
+		m->keywords = stored->keywords;
+	}
 	m->flags_changed = false;
 	return 0;
 }

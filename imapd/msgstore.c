@@ -59,7 +59,8 @@ msgstore_uids(struct msgstore_target *t, char *const *bases, size_t n,
 		uids_r[i] = 0;
 		/* new files are at the end: search backwards */
 		for (j = mb->count; j > 0; j--) {
-			const char *name = mb->mails[j - 1].basename;
+			const char *name = maildir_mail_name(mb,
+			    &mb->mails[j - 1]);
 
 			if (maildir_filename_base_len(name) == blen &&
 			    memcmp(name, bases[i], blen) == 0) {

@@ -482,7 +482,7 @@ flag_set(const struct msg_ctx *m, unsigned flag)
 
 	for (i = 0; i < N_ELEMENTS(flag_letters); i++) {
 		if (flag_letters[i].flag == flag)
-			return maildir_flags_has(m->mail->flags,
+			return maildir_mail_has_flag(m->mail,
 			    flag_letters[i].letter);
 	}
 	return false;
@@ -677,7 +677,7 @@ search_run(const struct mailbox_view *v, const struct search_program *prog,
 		m->star_seq = count;
 		m->star_uid = mailbox_view_uid(v, count);
 		m->dir = mail->in_new ? files.new_fd : files.cur_fd;
-		m->name = mail->basename;
+		m->name = maildir_mail_name(v->mb, mail);
 		if (m->dir < 0) {
 			m->dir = AT_FDCWD;
 			m->name = m->path;

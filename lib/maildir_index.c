@@ -4,7 +4,11 @@
  * maildir_index.h). The parser trusts nothing: every count is checked
  * against the size, every offset against the string table, and the
  * whole against a checksum, so that a torn or foreign file is only ever
- * ignored. All multi-byte fields are read with memcpy (no alignment).
+ * ignored. The records are struct maildir_mail as they are in memory,
+ * used in place (the view is the mapping); the header and the expunge
+ * log are read with memcpy. The string table has a checksum of its own
+ * and is checked only when a name is first needed: a SELECT touches no
+ * page of it (on a VM each page touched first costs microseconds).
  */
 #include <assert.h>
 #include <errno.h>
@@ -45,20 +49,13 @@ struct index_header {
 	uint32_t strings_len;
 	uint32_t keywords[KEYWORDS_MAX];
 	struct index_stamp stamp[MAILDIR_STAMP_COUNT];
-};
-
-struct index_rec {
-	uint32_t uid;
-	uint32_t keywords;
-	uint64_t size;
-	uint64_t vsize;
-	uint64_t modseq;
-	uint32_t name_off;
-	uint32_t name_len;
-	uint32_t flags_off;
-	uint16_t flags_len;
-	uint8_t in_new;
-	uint8_t pad;
+	/* the string table: the keywords' names (keywords_len bytes),
+	 * then the file names and flags, which have a checksum of their
+	 * own (names_sum); the file's last 8 bytes are that of all before
+	 * the file names */
+	uint32_t keywords_len;
+	uint32_t pad;
+	uint64_t names_sum;
 };
 
 struct index_expunged {
@@ -66,6 +63,10 @@ struct index_expunged {
 	uint32_t pad;
 	uint64_t modseq;
 };
+
+/* The records follow the header, 8-byte aligned in a mapping. */
+_Static_assert(sizeof(struct index_header) % 8 == 0, "header size");
+_Static_assert(sizeof(struct maildir_mail) == 56, "record layout");
 
 static char index_error[MAILDIR_PATH_MAX + 128];
 
@@ -149,16 +150,20 @@ table_name(const char *table, uint32_t table_len, uint32_t off,
 	return (const char *)p;
 }
 
-/* Maildir flag letters only (keywords are 'a'..'z'). */
+/* Maildir flag letters only (keywords are 'a'..'z'), and the capitals
+ * among them those of the mask. */
 static bool
-flags_ok(const char *flags)
+flags_ok(const char *flags, uint32_t capitals)
 {
+	uint32_t seen = 0;
+
 	for (; *flags != '\0'; flags++) {
-		if (!((*flags >= 'A' && *flags <= 'Z') ||
-		    (*flags >= 'a' && *flags <= 'z')))
+		if (*flags >= 'A' && *flags <= 'Z')
+			seen |= 1u << (*flags - 'A');
+		else if (!(*flags >= 'a' && *flags <= 'z'))
 			return false;
 	}
-	return true;
+	return seen == capitals;
 }
 
 static int
@@ -231,15 +236,19 @@ maildir_index_parse(struct span data, struct maildir_index *idx_r,
 	const char **error_r)
 {
 	const unsigned char *p = (const unsigned char *)data.p;
+	const struct maildir_mail *recs;
 	struct index_header h;
-	uint64_t sum, need, max_modseq = 0;
+	uint64_t sum, need;
 	const char *table;
-	size_t off, i, block;
+	size_t off, i;
 
 	memset(idx_r, 0, sizeof(*idx_r));
 	modseq_init(&idx_r->modseq);
 	if (data.len < sizeof(h) + sizeof(sum))
 		return parse_fail(error_r, "index: too short");
+	/* the records are used where they are */
+	if ((uintptr_t)p % _Alignof(struct maildir_mail) != 0)
+		return parse_fail(error_r, "index: not aligned");
 	memcpy(&h, p, sizeof(h));
 	if (h.magic != INDEX_MAGIC)
 		return parse_fail(error_r, "index: bad magic");
@@ -247,13 +256,20 @@ maildir_index_parse(struct span data, struct maildir_index *idx_r,
 		return parse_fail(error_r, "index: other version");
 	if (h.file_size != data.len)
 		return parse_fail(error_r, "index: size mismatch");
-	need = (uint64_t)sizeof(h) + (uint64_t)h.count * sizeof(struct index_rec) +
+	need = (uint64_t)sizeof(h) +
+	    (uint64_t)h.count * sizeof(struct maildir_mail) +
 	    (uint64_t)h.n_expunged * sizeof(struct index_expunged) +
 	    h.strings_len + sizeof(sum);
 	if (need != data.len)
 		return parse_fail(error_r, "index: counts do not fit the size");
+	off = sizeof(h) + (size_t)h.count * sizeof(struct maildir_mail) +
+	    (size_t)h.n_expunged * sizeof(struct index_expunged);
+	if (h.keywords_len > h.strings_len)
+		return parse_fail(error_r, "index: bad keywords length");
+	/* all but the file names: those are checked when one is read
+	 * (maildir_index_check_names()) */
 	memcpy(&sum, p + data.len - sizeof(sum), sizeof(sum));
-	if (sum != maildir_index_checksum(p, data.len - sizeof(sum)))
+	if (sum != maildir_index_checksum(p, off + h.keywords_len))
 		return parse_fail(error_r, "index: bad checksum");
 	if (h.uid_validity == 0 || h.next_uid == 0 || h.highest == 0 ||
 	    h.highest > MODSEQ_VALUE_MAX || h.floor > h.highest)
@@ -264,67 +280,54 @@ maildir_index_parse(struct span data, struct maildir_index *idx_r,
 		if (h.guid[i] < 0x21 || h.guid[i] > 0x7e)
 			return parse_fail(error_r, "index: bad guid");
 	}
-	off = sizeof(h) + (size_t)h.count * sizeof(struct index_rec) +
-	    (size_t)h.n_expunged * sizeof(struct index_expunged);
-	if (h.strings_len > 0 && p[off + h.strings_len - 1] != '\0')
+	table = (const char *)p + off;
+	if ((h.strings_len > 0 && table[h.strings_len - 1] != '\0') ||
+	    (h.keywords_len > 0 && table[h.keywords_len - 1] != '\0'))
 		return parse_fail(error_r, "index: string table not ended");
-	/* one block: the records, then the strings they point to */
-	block = h.count * sizeof(*idx_r->mails);
-	idx_r->mails = xmalloc(block + h.strings_len + 1);
-	prefault(idx_r->mails, block + h.strings_len + 1);
-	memset(idx_r->mails, 0, block);
-	table = (const char *)idx_r->mails + block;
-	memcpy((char *)table, p + off, h.strings_len);
-	((char *)table)[h.strings_len] = '\0';
-	idx_r->count = h.count;
 	for (i = 0; i < KEYWORDS_MAX; i++) {
 		uint32_t ko = h.keywords[i];
 		const char *kw;
 
 		if (ko == INDEX_NONE)
 			continue;
-		if (ko >= h.strings_len)
-			goto bad_keyword;
-		/* the table ends with a NUL (checked above) */
-		kw = table_str(table, h.strings_len, ko,
-		    (uint32_t)strnlen(table + ko, h.strings_len - ko));
+		if (ko >= h.keywords_len)
+			return parse_fail(error_r, "index: bad keyword");
+		/* the keywords' part ends with a NUL (checked above) */
+		kw = table_str(table, h.keywords_len, ko,
+		    (uint32_t)strnlen(table + ko, h.keywords_len - ko));
 		if (kw == NULL || !keywords_name_valid(kw))
-			goto bad_keyword;
+			return parse_fail(error_r, "index: bad keyword");
 		idx_r->keywords[i] = kw;
 	}
-	if (stamp_from_header(&h, &idx_r->stamp) < 0) {
-		maildir_index_clear(idx_r);
+	if (stamp_from_header(&h, &idx_r->stamp) < 0)
 		return parse_fail(error_r, "index: bad stamp");
-	}
 	idx_r->stamp.trusted = true;
-	off = sizeof(h);
-	for (i = 0; i < h.count; i++, off += sizeof(struct index_rec)) {
-		struct maildir_mail *m = &idx_r->mails[i];
-		struct index_rec r;
+	/* UNSAFE: aligned (checked above) and within data (need) */
+	recs = (const struct maildir_mail *)(const void *)(p + sizeof(h));
+	for (i = 0; i < h.count; i++) {
+		const struct maildir_mail *r = &recs[i];
 
-		memcpy(&r, p + off, sizeof(r));
-		if (r.uid == 0 || r.uid >= h.next_uid ||
-		    (i > 0 && r.uid <= idx_r->mails[i - 1].uid) ||
-		    r.in_new > 1 || r.modseq == 0 || r.modseq > h.highest ||
-		    r.flags_len >= MAILDIR_FLAGS_MAX ||
-		    r.name_len > MAILDIR_NAME_MAX)
-			goto bad_rec;
-		m->uid = r.uid;
-		m->keywords = r.keywords;
-		m->size = r.size;
-		m->vsize = r.vsize;
-		m->modseq = r.modseq;
-		m->in_new = r.in_new != 0;
-		m->basename = (char *)table_name(table, h.strings_len,
-		    r.name_off, r.name_len);
-		m->flags = table_str(table, h.strings_len, r.flags_off,
-		    r.flags_len);
-		if (m->basename == NULL || m->flags == NULL ||
-		    !flags_ok(m->flags))
-			goto bad_rec;
-		if (r.modseq > max_modseq)
-			max_modseq = r.modseq;
+		/* each string within the table (which ends with a NUL):
+		 * what it holds is checked with the table */
+		if (r->uid == 0 || r->uid >= h.next_uid ||
+		    (i > 0 && r->uid <= recs[i - 1].uid) ||
+		    r->in_new > 1 || r->modseq == 0 || r->modseq > h.highest ||
+		    r->flags_len >= MAILDIR_FLAGS_MAX ||
+		    r->name_len > MAILDIR_NAME_MAX ||
+		    r->name < h.keywords_len || r->name >= h.strings_len ||
+		    r->name_len >= h.strings_len - r->name ||
+		    r->flags < h.keywords_len || r->flags >= h.strings_len ||
+		    r->flags_len >= h.strings_len - r->flags ||
+		    (r->capitals >> 26) != 0 || (r->keywords >> 26) != 0)
+			return parse_fail(error_r, "index: bad record");
 	}
+	idx_r->mails = recs;
+	idx_r->count = h.count;
+	idx_r->names_base = (uintptr_t)table;
+	idx_r->keywords_len = h.keywords_len;
+	idx_r->names_len = h.strings_len;
+	idx_r->names_sum = h.names_sum;
+	off = sizeof(h) + (size_t)h.count * sizeof(struct maildir_mail);
 	idx_r->modseq.expunged = xcalloc(h.n_expunged > 0 ? h.n_expunged : 1,
 	    sizeof(*idx_r->modseq.expunged));
 	idx_r->modseq.n_expunged = idx_r->modseq.cap_expunged = h.n_expunged;
@@ -348,20 +351,44 @@ maildir_index_parse(struct span data, struct maildir_index *idx_r,
 	idx_r->modseq.highest = h.highest;
 	idx_r->modseq.floor = h.floor;
 	return 0;
-bad_rec:
-	maildir_index_clear(idx_r);
-	return parse_fail(error_r, "index: bad record");
-bad_keyword:
-	maildir_index_clear(idx_r);
-	return parse_fail(error_r, "index: bad keyword");
+}
+
+int
+maildir_index_check_names(const struct maildir_mail *mails, size_t count,
+	uintptr_t names_base, size_t keywords_len, size_t names_len,
+	uint64_t names_sum)
+{
+	const char *table = (const char *)names_base;
+	size_t i;
+
+	if (maildir_index_checksum(table + keywords_len,
+	    names_len - keywords_len) != names_sum)
+		return -1;
+	for (i = 0; i < count; i++) {
+		const struct maildir_mail *r = &mails[i];
+		const char *flags;
+
+		/* parse checked that the offsets fit in 32 bits */
+		flags = table_str(table, (uint32_t)names_len,
+		    (uint32_t)r->flags, r->flags_len);
+		if (table_name(table, (uint32_t)names_len, (uint32_t)r->name,
+		    r->name_len) == NULL || flags == NULL ||
+		    !flags_ok(flags, r->capitals) ||
+		    keywords_mask_from_flags(flags) != r->keywords)
+			return -1;
+	}
+	return 0;
 }
 
 void
 maildir_index_clear(struct maildir_index *idx)
 {
-	free(idx->mails);
 	idx->mails = NULL;
 	idx->count = 0;
+	if (idx->map != NULL)
+		(void)munmap(idx->map, idx->map_len);
+	idx->map = NULL;
+	idx->map_len = 0;
 	free(idx->modseq.expunged);
 	idx->modseq.expunged = NULL;
 	idx->modseq.n_expunged = idx->modseq.cap_expunged = 0;
@@ -369,13 +396,14 @@ maildir_index_clear(struct maildir_index *idx)
 
 /* formatting */
 
-/* Does m's flags string end its name (then it needs no string)? */
+/* Do flags (flags_len bytes) end name (name_len bytes)? Then they need
+ * no string of their own. */
 static bool
-flags_in_name(const struct maildir_mail *m, size_t name_len,
+flags_in_name(const char *name, size_t name_len, const char *flags,
 	size_t flags_len)
 {
-	return m->flags >= m->basename &&
-	    m->flags + flags_len == m->basename + name_len;
+	return flags_len <= name_len &&
+	    (uintptr_t)flags == (uintptr_t)name + name_len - flags_len;
 }
 
 /* Add s (len bytes) to the table at *off_r; its offset. */
@@ -396,11 +424,10 @@ maildir_index_format(const struct maildir_mailbox *mb,
 {
 	const struct modseq_state *ms = &mb->modseq;
 	struct index_header h;
-	struct index_rec *recs;
+	struct maildir_mail *recs;
 	struct index_expunged *xs;
 	size_t i, table_len = 0, toff = 0, len;
 	char *out, *table;
-	uint64_t sum;
 
 	/* sized exactly first: one block, written by one write() */
 	for (i = 0; i < KEYWORDS_MAX; i++) {
@@ -409,21 +436,23 @@ maildir_index_format(const struct maildir_mailbox *mb,
 	}
 	for (i = 0; i < mb->count; i++) {
 		const struct maildir_mail *m = &mb->mails[i];
-		size_t name_len = strlen(m->basename);
-		size_t flags_len = strlen(m->flags);
+		const char *name = maildir_mail_name(mb, m);
+		const char *flags = maildir_mail_flags(mb, m);
+		size_t name_len = strlen(name), flags_len = strlen(flags);
 
 		table_len += name_len + 1;
-		if (!flags_in_name(m, name_len, flags_len))
+		if (!flags_in_name(name, name_len, flags, flags_len))
 			table_len += flags_len + 1;
 	}
 	if (table_len > UINT32_MAX)
 		tern_panic("index: string table too large");
+	/* the last 8 bytes: the checksum (maildir_index_seal()) */
 	len = sizeof(h) + mb->count * sizeof(*recs) +
-	    ms->n_expunged * sizeof(*xs) + table_len + sizeof(sum);
+	    ms->n_expunged * sizeof(*xs) + table_len + sizeof(uint64_t);
 	out = xmalloc(len);
 	prefault(out, len);
 	/* UNSAFE: the parts below add up to len, computed above */
-	recs = (struct index_rec *)(void *)(out + sizeof(h));
+	recs = (struct maildir_mail *)(void *)(out + sizeof(h));
 	xs = (struct index_expunged *)(void *)(recs + mb->count);
 	table = (char *)(xs + ms->n_expunged);
 
@@ -446,6 +475,7 @@ maildir_index_format(const struct maildir_mailbox *mb,
 		h.keywords[i] = kw == NULL ? INDEX_NONE :
 		    table_add(table, &toff, kw, strlen(kw));
 	}
+	h.keywords_len = (uint32_t)toff;
 	for (i = 0; i < MAILDIR_STAMP_COUNT; i++) {
 		const struct maildir_stamp_entry *e = &stamp->e[i];
 		struct index_stamp *st = &h.stamp[i];
@@ -461,12 +491,12 @@ maildir_index_format(const struct maildir_mailbox *mb,
 		st->ctime_sec = (int64_t)e->ctime.tv_sec;
 		st->ctime_nsec = (int64_t)e->ctime.tv_nsec;
 	}
-	memcpy(out, &h, sizeof(h));
 	for (i = 0; i < mb->count; i++) {
 		const struct maildir_mail *m = &mb->mails[i];
-		size_t name_len = strlen(m->basename);
-		size_t flags_len = strlen(m->flags);
-		struct index_rec r;
+		const char *name = maildir_mail_name(mb, m);
+		const char *flags = maildir_mail_flags(mb, m);
+		size_t name_len = strlen(name), flags_len = strlen(flags);
+		struct maildir_mail r;
 
 		memset(&r, 0, sizeof(r));
 		r.uid = m->uid;
@@ -475,16 +505,15 @@ maildir_index_format(const struct maildir_mailbox *mb,
 		r.vsize = m->vsize;
 		r.modseq = m->modseq;
 		r.in_new = m->in_new ? 1 : 0;
-		r.name_off = table_add(table, &toff, m->basename, name_len);
-		r.name_len = (uint32_t)name_len;
+		r.capitals = m->capitals;
+		r.name = table_add(table, &toff, name, name_len);
+		r.name_len = (uint16_t)name_len;
 		/* the flags are usually the end of the name */
-		if (flags_in_name(m, name_len, flags_len))
-			r.flags_off = r.name_off +
-			    (uint32_t)(m->flags - m->basename);
+		if (flags_in_name(name, name_len, flags, flags_len))
+			r.flags = r.name + name_len - flags_len;
 		else
-			r.flags_off = table_add(table, &toff, m->flags,
-			    flags_len);
-		r.flags_len = (uint16_t)flags_len;
+			r.flags = table_add(table, &toff, flags, flags_len);
+		r.flags_len = (uint8_t)flags_len;
 		memcpy(&recs[i], &r, sizeof(r));
 	}
 	for (i = 0; i < ms->n_expunged; i++) {
@@ -496,10 +525,37 @@ maildir_index_format(const struct maildir_mailbox *mb,
 		memcpy(&xs[i], &x, sizeof(x));
 	}
 	assert(toff == table_len);
-	sum = maildir_index_checksum(out, len - sizeof(sum));
-	memcpy(out + len - sizeof(sum), &sum, sizeof(sum));
+	memcpy(out, &h, sizeof(h));
+	maildir_index_seal(out, len);
 	*len_r = len;
 	return out;
+}
+
+void
+maildir_index_seal(void *data, size_t len)
+{
+	unsigned char *p = data;
+	struct index_header h;
+	uint64_t sum, table, hot, room;
+
+	if (len < sizeof(h) + sizeof(sum))
+		return;
+	memcpy(&h, p, sizeof(h));
+	h.file_size = len;
+	room = len - sizeof(sum);
+	table = sizeof(h) + (uint64_t)h.count * sizeof(struct maildir_mail) +
+	    (uint64_t)h.n_expunged * sizeof(struct index_expunged);
+	hot = room;
+	if (table <= room && h.keywords_len <= room - table) {
+		hot = table + h.keywords_len;
+		if (h.strings_len >= h.keywords_len &&
+		    h.strings_len <= room - table)
+			h.names_sum = maildir_index_checksum(p + hot,
+			    h.strings_len - h.keywords_len);
+	}
+	memcpy(p, &h, sizeof(h));
+	sum = maildir_index_checksum(p, (size_t)hot);
+	memcpy(p + room, &sum, sizeof(sum));
 }
 
 /* files */
@@ -511,7 +567,7 @@ maildir_index_read(const char *folder, const struct maildir_stamp *want,
 	char path[MAILDIR_PATH_MAX];
 	struct stat st;
 	void *map;
-	int fd, ret;
+	int fd;
 
 	if (maildir_path(path, sizeof(path), "%s/" MAILDIR_INDEX_FILE_NAME,
 	    folder) < 0) {
@@ -530,10 +586,13 @@ maildir_index_read(const char *folder, const struct maildir_stamp *want,
 		*error_r = "index: not a file of a usable size";
 		return -1;
 	}
-	/* mapped, not read: no copy and no fault a page (it is replaced
-	 * only by rename, never truncated in place); the strings are
-	 * copied out, and the mapping dropped, before we return */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* mapped, not read: the records are used in place, so a session
+	 * touches no memory of its own for them. Private and writable:
+	 * an expunge or a flag change writes to a copy of that page only,
+	 * never to the file. The file is replaced only by rename, never
+	 * truncated in place (which would fault a reader). */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE, fd, 0);
 	(void)close(fd);
 	if (map == MAP_FAILED) {
 		*error_r = "index: unreadable";
@@ -549,10 +608,14 @@ maildir_index_read(const char *folder, const struct maildir_stamp *want,
 #ifdef MADV_POPULATE_READ
 	(void)madvise(map, (size_t)st.st_size, MADV_POPULATE_READ);
 #endif
-	ret = maildir_index_parse(span_make(map, (size_t)st.st_size), idx_r,
-	    error_r);
-	(void)munmap(map, (size_t)st.st_size);
-	return ret;
+	if (maildir_index_parse(span_make(map, (size_t)st.st_size), idx_r,
+	    error_r) < 0) {
+		(void)munmap(map, (size_t)st.st_size);
+		return -1;
+	}
+	idx_r->map = map;
+	idx_r->map_len = (size_t)st.st_size;
+	return 0;
 }
 
 int

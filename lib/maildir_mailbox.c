@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -540,6 +541,76 @@ name_flags(struct arena *a, const char *name)
 	return arena_strdup(a, norm);
 }
 
+/* The capital letters of flags as a mask (struct maildir_mail). */
+static uint32_t
+capitals_of(const char *flags)
+{
+	uint32_t mask = 0;
+
+	for (; *flags != '\0'; flags++) {
+		if (*flags >= 'A' && *flags <= 'Z')
+			mask |= 1u << (*flags - 'A');
+	}
+	return mask;
+}
+
+/* Point m's strings at name and flags, relative to base (see struct
+ * maildir_mail), and set its masks from flags. */
+static void
+mail_set_strings(struct maildir_mail *m, uintptr_t base, const char *name,
+	const char *flags)
+{
+	m->name = (uint64_t)((uintptr_t)name - base);
+	m->name_len = (uint16_t)strlen(name);
+	m->flags = (uint64_t)((uintptr_t)flags - base);
+	m->flags_len = (uint8_t)strlen(flags);
+	m->capitals = capitals_of(flags);
+	m->keywords = keywords_mask_from_flags(flags);
+}
+
+/* Drop the view's records: the index mapping, or the malloc()ed ones. */
+static void
+release_mails(struct maildir_mailbox *mb)
+{
+	if (mb->index_map != NULL)
+		(void)munmap(mb->index_map, mb->index_map_len);
+	else
+		free(mb->mails);
+	mb->index_map = NULL;
+	mb->index_map_len = 0;
+	mb->mails = NULL;
+	mb->count = 0;
+	mb->names_base = 0;
+	mb->names_unchecked = false;
+}
+
+void
+maildir_mailbox_check_names(const struct maildir_mailbox *cmb)
+{
+	/* the check is a cache of the (logically const) view's */
+	struct maildir_mailbox *mb = (struct maildir_mailbox *)(uintptr_t)cmb;
+	size_t i;
+
+	if (!mb->names_unchecked)
+		return;
+	mb->names_unchecked = false;
+	if (maildir_index_check_names(mb->mails, mb->count, mb->names_base,
+	    mb->index_keywords_len, mb->index_names_len,
+	    mb->index_names_sum) == 0)
+		return;
+	/* A damaged index: no name can be trusted (the flag masks can,
+	 * under the other checksum). This view answers with errors until
+	 * the next sync, a full one. */
+	for (i = 0; i < mb->count; i++) {
+		struct maildir_mail *m = &mb->mails[i];
+
+		m->name = m->flags = (uint64_t)((uintptr_t)"" - mb->names_base);
+		m->name_len = m->flags_len = 0;
+	}
+	maildir_index_remove(mb->path);
+	mb->stamp.trusted = false;
+}
+
 /* the sync */
 
 /* Match records to scanned files (entry[i]); true if every record was
@@ -601,7 +672,8 @@ sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
 	cur = xcalloc(ul->count > 0 ? ul->count : 1, sizeof(*cur));
 	for (i = 0; i < ul->count; i++) {
 		cur[i].uid = ul->recs[i].uid;
-		cur[i].flags = mails[i].flags;
+		/* built by sync_locked(): relative to 0 */
+		cur[i].flags = (const char *)(uintptr_t)mails[i].flags;
 	}
 	/* a lost file must not make HIGHESTMODSEQ go back for us */
 	if (modseq_update(ms, ul->uid_validity, cur, ul->count,
@@ -723,12 +795,12 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	for (i = 0; i < ul->count; i++) {
 		const struct scan_entry *e = &sc->e[entry[i]];
 		struct maildir_mail *m = &mails[i];
+		const char *letters = name_flags(sc->arena, e->name);
 
 		m->uid = ul->recs[i].uid;
-		m->basename = e->name;
+		/* build_view() makes the strings relative to 0 */
+		mail_set_strings(m, 0, e->name, letters);
 		m->in_new = e->in_new;
-		m->flags = name_flags(sc->arena, e->name);
-		m->keywords = keywords_mask_from_flags(m->flags);
 		rec_sizes(mb->path, ul, &ul->recs[i], e, m, &changed);
 	}
 	if (changed) {
@@ -782,9 +854,10 @@ build_view(struct maildir_mailbox *mb, const struct uidlist *ul,
 {
 	size_t i;
 
-	free(mb->mails);
+	release_mails(mb);
 	mb->mails = mails;
 	mb->count = ul->count;
+	mb->names_base = 0;
 	assert(ms->count == ul->count);
 	for (i = 0; i < ul->count; i++) {
 		mails[i].modseq = ms->recs[i].modseq;
@@ -877,10 +950,18 @@ sync_from_index(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	    (!stored || first != idx.next_uid))
 		goto miss;	/* the claim stores next_uid: under the lock */
 
-	/* the names are behind the records, in the same block */
-	free(mb->mails);
-	mb->mails = idx.mails;
+	/* the records and names stay in the mapping, which we own now */
+	release_mails(mb);
+	mb->mails = (struct maildir_mail *)(uintptr_t)idx.mails;
 	mb->count = idx.count;
+	mb->names_base = idx.names_base;
+	mb->index_map = idx.map;
+	mb->index_map_len = idx.map_len;
+	mb->names_unchecked = true;
+	mb->index_keywords_len = idx.keywords_len;
+	mb->index_names_len = idx.names_len;
+	mb->index_names_sum = idx.names_sum;
+	idx.map = NULL;
 	arena_free(&mb->arena);
 	mb->arena = arena_new(0);
 	keywords_clear(&mb->keywords);
@@ -1023,7 +1104,7 @@ maildir_mailbox_free(struct maildir_mailbox **mbp)
 	keywords_clear(&mb->keywords);
 	modseq_clear(&mb->modseq);
 	arena_free(&mb->arena);
-	free(mb->mails);
+	release_mails(mb);
 	free(mb->path);
 	free(mb);
 	*mbp = NULL;
@@ -1051,8 +1132,14 @@ int
 maildir_mailbox_mail_path(const struct maildir_mailbox *mb,
 	const struct maildir_mail *mail, char *out, size_t size)
 {
+	const char *name = maildir_mail_name(mb, mail);
+
+	if (*name == '\0') {
+		errno = ENOENT;
+		return -1;	/* a damaged index's (check_names) */
+	}
 	return maildir_path(out, size, "%s/%s/%s", mb->path,
-	    mail->in_new ? "new" : "cur", mail->basename);
+	    mail->in_new ? "new" : "cur", name);
 }
 
 static int
@@ -1104,6 +1191,7 @@ maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
 {
 	char norm[MAILDIR_FLAGS_MAX], from[MAILDIR_PATH_MAX];
 	char to[MAILDIR_PATH_MAX], name[MAILDIR_NAME_MAX + 1];
+	const char *old;
 	struct maildir_mail *m;
 	struct dotlock *lock;
 	int attempt, ret, e;
@@ -1122,14 +1210,15 @@ maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
 			*error_r = "maildir: message changed since";
 			return -1;
 		}
+		old = maildir_mail_name(mb, m);
 		if (maildir_path(name, sizeof(name), "%.*s:2,%s%s",
-		    (int)maildir_filename_base_len(m->basename), m->basename,
-		    norm, maildir_filename_flags_extra(m->basename)) < 0 ||
+		    (int)maildir_filename_base_len(old), old,
+		    norm, maildir_filename_flags_extra(old)) < 0 ||
 		    maildir_mailbox_mail_path(mb, m, from, sizeof(from)) < 0 ||
 		    maildir_path(to, sizeof(to), "%s/cur/%s", mb->path,
 		    name) < 0)
 			return fail(err_r, error_r, TERN_ERR_TEMP, "path",
-			    m->basename, ENAMETOOLONG);
+			    old, ENAMETOOLONG);
 		if (strcmp(from, to) == 0)
 			return 0;
 		/* Dovecot renames under the uidlist lock: a rename during
@@ -1141,10 +1230,11 @@ maildir_mailbox_set_flags_if(struct maildir_mailbox *mb, uint32_t uid,
 		(void)dotlock_free(&lock);
 		errno = e;
 		if (ret == 0) {
-			m->basename = arena_strdup(mb->arena, name);
-			m->in_new = false;
-			m->flags = name_flags(mb->arena, m->basename);
-			m->keywords = keywords_mask_from_flags(norm);
+			const char *n = arena_strdup(mb->arena, name);
+
+			mail_set_strings(m, mb->names_base, n,
+			    name_flags(mb->arena, n));
+			m->in_new = 0;
 			mb->generation++;
 			return 0;
 		}
@@ -1173,7 +1263,7 @@ maildir_mailbox_expunge(struct maildir_mailbox *mb, uint32_t uid,
 			return *err_r == TERN_ERR_NOTFOUND ? 0 : -1;
 		if (maildir_mailbox_mail_path(mb, m, path, sizeof(path)) < 0)
 			return fail(err_r, error_r, TERN_ERR_TEMP, "path",
-			    m->basename, ENAMETOOLONG);
+			    maildir_mail_name(mb, m), ENAMETOOLONG);
 		if (lock_mailbox(mb, &lock, err_r, error_r) < 0)
 			return -1;
 		ret = unlink(path);

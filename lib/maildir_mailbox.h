@@ -64,17 +64,28 @@ enum maildir_sync_flags {
 	MAILDIR_SYNC_CLAIM_RECENT = 1 << 1,
 };
 
+/*
+ * One message. It is also the record of tern-index (lib/maildir_index):
+ * a view loaded from the index is the file's mapping itself, with no
+ * copy, and the strings are then the file's. So the two strings are not
+ * pointers but addresses relative to the mailbox's names_base (0 after
+ * a full sync, the index's string table after a load); read them with
+ * maildir_mail_name() and maildir_mail_flags(), and test a flag with
+ * maildir_mail_has_flag(), which reads no string.
+ */
 struct maildir_mail {
 	uint32_t uid;
 	uint32_t keywords;	/* bit i: keyword i ('a' + i) */
-	char *basename;		/* current file name in new/ or cur/ */
-	/* "FRSab": sorted letters; points into basename or the view's
-	 * arena, valid as long as basename */
-	const char *flags;
-	bool in_new;
 	uint64_t size;		/* S=, or the file size */
 	uint64_t vsize;		/* W=, the uidlist's W, or counted */
 	uint64_t modseq;	/* RFC 7162, as of the last sync */
+	uint64_t name;		/* current file name in new/ or cur/ */
+	/* "FRSab": the sorted flag letters, often the end of name */
+	uint64_t flags;
+	uint16_t name_len;
+	uint8_t flags_len;
+	uint8_t in_new;		/* 0 or 1 */
+	uint32_t capitals;	/* bit i: flag letter 'A' + i ("FRS") */
 };
 
 /* What a sync read, to tell whether the next one can be skipped. */
@@ -107,8 +118,19 @@ struct maildir_mailbox {
 	uint32_t uid_validity;
 	uint32_t next_uid;
 	char guid[33];
-	struct maildir_mail *mails;	/* ascending uid */
+	/* ascending uid: malloc()ed, or inside index_map */
+	struct maildir_mail *mails;
 	size_t count;
+	uintptr_t names_base;	/* see struct maildir_mail */
+	/* tern-index mapped (private, copy-on-write) when the view was
+	 * loaded from it; NULL after a full sync */
+	void *index_map;
+	size_t index_map_len;
+	/* The index's string table is checked (checksum, then each name)
+	 * only when a name is first read: a SELECT reads none. */
+	bool names_unchecked;
+	size_t index_keywords_len, index_names_len;
+	uint64_t index_names_sum;
 	struct keywords keywords;
 	/* HIGHESTMODSEQ and the expunge log as of the last sync
 	 * (modseq.highest is never 0 after one); no records: each UID's
@@ -141,6 +163,43 @@ int maildir_mailbox_sync(struct maildir_mailbox *mb,
 	enum maildir_sync_flags flags, enum tern_err *err_r,
 	const char **error_r);
 void maildir_mailbox_free(struct maildir_mailbox **mb);
+
+/* Check the names of a view loaded from tern-index (see names_unchecked;
+ * a cache of mb's, hence const). When they are damaged, every name reads
+ * as "" (maildir_mailbox_mail_path() refuses it), the index is removed
+ * and the next sync is a full one. */
+void maildir_mailbox_check_names(const struct maildir_mailbox *mb);
+
+/* The file name and the sorted flag letters of m, a mail of mb. Valid
+ * until the next sync or change of m. */
+static inline const char *
+maildir_mail_name(const struct maildir_mailbox *mb,
+	const struct maildir_mail *m)
+{
+	if (mb->names_unchecked)
+		maildir_mailbox_check_names(mb);
+	return (const char *)(mb->names_base + (uintptr_t)m->name);
+}
+
+static inline const char *
+maildir_mail_flags(const struct maildir_mailbox *mb,
+	const struct maildir_mail *m)
+{
+	if (mb->names_unchecked)
+		maildir_mailbox_check_names(mb);
+	return (const char *)(mb->names_base + (uintptr_t)m->flags);
+}
+
+/* Has m the flag letter c ('A'..'Z' or a keyword's 'a'..'z')? */
+static inline bool
+maildir_mail_has_flag(const struct maildir_mail *m, char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (m->capitals & (1u << (c - 'A'))) != 0;
+	if (c >= 'a' && c <= 'z')
+		return (m->keywords & (1u << (c - 'a'))) != 0;
+	return false;
+}
 
 /* The mail with uid, or NULL. */
 const struct maildir_mail *maildir_mailbox_find(

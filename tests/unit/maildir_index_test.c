@@ -20,6 +20,28 @@
 static char *root;
 static char box[1024];
 
+/* A record's strings as a full sync sets them (relative to 0). */
+static void
+set_strings(struct maildir_mail *m, const char *name, const char *flags)
+{
+	m->name = (uintptr_t)name;
+	m->name_len = (uint16_t)strlen(name);
+	m->flags = (uintptr_t)flags;
+	m->flags_len = (uint8_t)strlen(flags);
+	m->capitals = 0;
+	for (; *flags != '\0'; flags++) {
+		if (*flags >= 'A' && *flags <= 'Z')
+			m->capitals |= 1u << (*flags - 'A');
+	}
+}
+
+/* The flags of a parsed record i. */
+static const char *
+index_flags(const struct maildir_index *idx, size_t i)
+{
+	return (const char *)(idx->names_base + (uintptr_t)idx->mails[i].flags);
+}
+
 static void
 setup(void)
 {
@@ -156,8 +178,10 @@ assert_same_view(const struct maildir_mailbox *a,
 		const struct maildir_mail *x = &a->mails[i], *y = &b->mails[i];
 
 		ck_assert_uint_eq(x->uid, y->uid);
-		ck_assert_str_eq(x->basename, y->basename);
-		ck_assert_str_eq(x->flags, y->flags);
+		ck_assert_str_eq(maildir_mail_name(a, x),
+		    maildir_mail_name(b, y));
+		ck_assert_str_eq(maildir_mail_flags(a, x),
+		    maildir_mail_flags(b, y));
 		ck_assert_uint_eq(x->keywords, y->keywords);
 		ck_assert_int_eq(x->in_new, y->in_new);
 		ck_assert_uint_eq(x->size, y->size);
@@ -179,7 +203,7 @@ START_TEST(test_index_view)
 	ck_assert_uint_eq(fast->count, 4);
 	ck_assert(fast->mails[3].in_new);
 	ck_assert_str_eq(fast->keywords.names[0], "$Junk");
-	ck_assert_str_eq(maildir_mailbox_find(fast, 2)->flags, "Fa");
+	ck_assert_str_eq(maildir_mail_flags(fast, maildir_mailbox_find(fast, 2)), "Fa");
 	ck_assert_uint_eq(maildir_mailbox_find(fast, 3)->size, 4);
 	/* the first one without an index: a full sync of the same */
 	boxpath(path, sizeof(path), MAILDIR_INDEX_FILE_NAME);
@@ -197,6 +221,53 @@ START_TEST(test_index_view)
 	ck_assert(!fast->from_index);
 	ck_assert(!fast->mails[3].in_new);
 	maildir_mailbox_free(&fast);
+}
+END_TEST
+
+/* The loaded view is the file's mapping: a flag change and an expunge
+ * change the session's copy of the records, never the file, and a
+ * new name lives beside the mapped ones. */
+START_TEST(test_index_change_in_place)
+{
+	struct maildir_mailbox *mb;
+	enum tern_err err;
+	const char *error;
+	char path[4200], *before, *after;
+	size_t len_before, len_after;
+
+	make_indexed_box();
+	boxpath(path, sizeof(path), MAILDIR_INDEX_FILE_NAME);
+	before = test_read_file(path, &len_before);
+	mb = open_box(0);
+	ck_assert(mb->from_index);
+	ck_assert_ptr_nonnull(mb->index_map);
+	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 2, "FSa", &err,
+	    &error), 0);
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 2)),
+	    "FSa");
+	ck_assert_str_eq(maildir_mail_name(mb, maildir_mailbox_find(mb, 2)),
+	    "1700000001.M2P1.host,S=2,W=3:2,FSa");
+	ck_assert_int_eq(maildir_mailbox_expunge(mb, 1, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 2);
+	ck_assert_uint_eq(mb->mails[0].uid, 2);
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[0]),
+	    "1700000001.M2P1.host,S=2,W=3:2,FSa");
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[1]),
+	    "1700000002.M3P1.host:2,RS");
+	ck_assert_str_eq(maildir_mail_flags(mb, &mb->mails[1]), "RS");
+	after = test_read_file(path, &len_after);
+	ck_assert_uint_eq(len_before, len_after);
+	ck_assert(memcmp(before, after, len_before) == 0);
+	free(after);
+	/* what the changes did to the folder, a full sync sees */
+	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+	ck_assert(!mb->from_index);
+	ck_assert_ptr_null(mb->index_map);
+	ck_assert_uint_eq(mb->count, 2);
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 2)),
+	    "FSa");
+	maildir_mailbox_free(&mb);
+	free(before);
 }
 END_TEST
 
@@ -317,7 +388,7 @@ START_TEST(test_index_changes)
 		ck_assert_uint_eq(mb->count, 4);
 		break;
 	case CHANGE_FLAGS:
-		ck_assert_str_eq(maildir_mailbox_find(mb, 1)->flags, "FS");
+		ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)), "FS");
 		ck_assert_uint_gt(mb->modseq.highest, before->modseq.highest);
 		break;
 	case CHANGE_EXPUNGE:
@@ -364,6 +435,7 @@ enum damage {
 	DAMAGE_TRUNCATE,
 	DAMAGE_EMPTY,
 	DAMAGE_FLIP,
+	DAMAGE_NAME,
 	DAMAGE_VERSION,
 	DAMAGE_MAGIC,
 	DAMAGE_GARBAGE,
@@ -391,7 +463,10 @@ START_TEST(test_index_damaged)
 		len = 0;
 		break;
 	case DAMAGE_FLIP:
-		data[len - 20] ^= 0x01;
+		data[600] ^= 0x01;	/* in the records */
+		break;
+	case DAMAGE_NAME:
+		data[len - 20] ^= 0x01;	/* in the last file name */
 		break;
 	case DAMAGE_VERSION:
 		data[4]++;
@@ -411,6 +486,23 @@ START_TEST(test_index_damaged)
 	ck_assert_int_eq(close(fd), 0);
 	free(data);
 	mb = open_box(0);
+	if (d == DAMAGE_NAME) {
+		enum tern_err err;
+		const char *error;
+		char mail_path[4200];
+
+		/* found when a name is first read: no name then, no
+		 * index, and the next sync is a full one */
+		ck_assert(mb->from_index);
+		ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[0]), "");
+		ck_assert_int_eq(maildir_mailbox_mail_path(mb, &mb->mails[2],
+		    mail_path, sizeof(mail_path)), -1);
+		ck_assert(!index_exists());
+		ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+		ck_assert(!mb->from_index);
+		ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[2]),
+		    "1700000002.M3P1.host:2,RS");
+	}
 	ck_assert(!mb->from_index);
 	ck_assert_uint_eq(mb->count, 3);
 	maildir_mailbox_free(&mb);
@@ -420,6 +512,22 @@ START_TEST(test_index_damaged)
 	maildir_mailbox_free(&mb);
 }
 END_TEST
+
+/* Parse out and check its names as a session reading one would: 0/-1. */
+static int
+parse_checked(const char *out, size_t len)
+{
+	struct maildir_index idx;
+	const char *error;
+	int ret;
+
+	if (maildir_index_parse(span_make(out, len), &idx, &error) < 0)
+		return -1;
+	ret = maildir_index_check_names(idx.mails, idx.count,
+	    idx.names_base, idx.keywords_len, idx.names_len, idx.names_sum);
+	maildir_index_clear(&idx);
+	return ret;
+}
 
 /* The parser refuses what a sync could not have written. */
 START_TEST(test_index_parse_refuses)
@@ -444,48 +552,51 @@ START_TEST(test_index_parse_refuses)
 	mb.mails = mails;
 	mb.count = 2;
 	mails[0].uid = 1;
-	mails[0].basename = n1;
-	mails[0].flags = n1 + strlen(n1) - 1;
+	set_strings(&mails[0], n1, n1 + strlen(n1) - 1);
 	mails[0].modseq = 5;
 	mails[1].uid = 2;
-	mails[1].basename = n1;
-	mails[1].flags = "";
+	set_strings(&mails[1], n1, "");
 	mails[1].modseq = 6;
 	free(out);
 	out = maildir_index_format(&mb, &stamp, &len);
 	ck_assert_int_eq(maildir_index_parse(span_make(out, len),
 	    &idx, &error), 0);
 	ck_assert_uint_eq(idx.count, 2);
-	ck_assert_str_eq(idx.mails[0].flags, "S");
-	ck_assert_str_eq(idx.mails[1].flags, "");
+	ck_assert_str_eq(index_flags(&idx, 0), "S");
+	ck_assert_str_eq(index_flags(&idx, 1), "");
+	ck_assert_int_eq(maildir_index_check_names(idx.mails, idx.count,
+	    idx.names_base, idx.keywords_len, idx.names_len, idx.names_sum),
+	    0);
 	maildir_index_clear(&idx);
-
-	/* a name with '/' */
-	mails[1].basename = n2;
+	/* flags that disagree with the masks */
+	mails[0].capitals = 0;
 	free(out);
 	out = maildir_index_format(&mb, &stamp, &len);
-	ck_assert_int_eq(maildir_index_parse(span_make(out, len),
-	    &idx, &error), -1);
+	ck_assert_int_eq(parse_checked(out, len), -1);
+	set_strings(&mails[0], n1, n1 + strlen(n1) - 1);
+
+	/* a name with '/' */
+	set_strings(&mails[1], n2, "");
+	free(out);
+	out = maildir_index_format(&mb, &stamp, &len);
+	ck_assert_int_eq(parse_checked(out, len), -1);
 	/* UIDs out of order */
-	mails[1].basename = n1;
+	set_strings(&mails[1], n1, "");
 	mails[1].uid = 1;
 	free(out);
 	out = maildir_index_format(&mb, &stamp, &len);
-	ck_assert_int_eq(maildir_index_parse(span_make(out, len),
-	    &idx, &error), -1);
+	ck_assert_int_eq(parse_checked(out, len), -1);
 	/* a UID at next_uid */
 	mails[1].uid = 3;
 	free(out);
 	out = maildir_index_format(&mb, &stamp, &len);
-	ck_assert_int_eq(maildir_index_parse(span_make(out, len),
-	    &idx, &error), -1);
+	ck_assert_int_eq(parse_checked(out, len), -1);
 	/* a modseq above HIGHESTMODSEQ */
 	mails[1].uid = 2;
 	mails[1].modseq = 11;
 	free(out);
 	out = maildir_index_format(&mb, &stamp, &len);
-	ck_assert_int_eq(maildir_index_parse(span_make(out, len),
-	    &idx, &error), -1);
+	ck_assert_int_eq(parse_checked(out, len), -1);
 	free(out);
 }
 END_TEST
@@ -498,6 +609,7 @@ maildir_index_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_index_view);
+	tcase_add_test(tc, test_index_change_in_place);
 	tcase_add_test(tc, test_index_recent);
 	tcase_add_loop_test(tc, test_index_changes, 0, CHANGE_COUNT);
 	tcase_add_loop_test(tc, test_index_damaged, 0, DAMAGE_COUNT);

@@ -133,7 +133,7 @@ START_TEST(test_dovecot_fixture)
 
 	m = maildir_mailbox_find(mb, 1);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(m->flags, "S");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "S");
 	ck_assert_uint_eq(m->keywords, 0);
 	ck_assert_uint_eq(m->size, 100);
 	ck_assert_uint_eq(m->vsize, 102);
@@ -141,8 +141,8 @@ START_TEST(test_dovecot_fixture)
 
 	m = maildir_mailbox_find(mb, 3);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(m->basename, "1700000002.M3P1.host,S=1000:2,FRSab");
-	ck_assert_str_eq(m->flags, "FRSab");
+	ck_assert_str_eq(maildir_mail_name(mb, m), "1700000002.M3P1.host,S=1000:2,FRSab");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "FRSab");
 	ck_assert_uint_eq(m->keywords, 3);
 	ck_assert_str_eq(mb->keywords.names[0], "$Junk");
 	ck_assert_str_eq(mb->keywords.names[1], "work");
@@ -152,17 +152,17 @@ START_TEST(test_dovecot_fixture)
 	m = maildir_mailbox_find(mb, 4);
 	ck_assert_ptr_nonnull(m);
 	ck_assert(m->in_new);
-	ck_assert_str_eq(m->flags, "");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "");
 	ck_assert_uint_eq(m->vsize, 52);
 
 	m = maildir_mailbox_find(mb, 5);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(m->basename, "1700000004.M5P1.host,S=10,W=11:2,T");
-	ck_assert_str_eq(m->flags, "T");
+	ck_assert_str_eq(maildir_mail_name(mb, m), "1700000004.M5P1.host,S=10,W=11:2,T");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "T");
 
 	m = maildir_mailbox_find(mb, 6);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(m->flags, "STln");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "STln");
 	ck_assert_uint_eq(m->keywords, (1u << 11) | (1u << 13));
 	ck_assert_uint_eq(m->size, 10);
 	ck_assert_uint_eq(m->vsize, 11);
@@ -192,7 +192,7 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_int_eq(maildir_mailbox_open(path, 0, &mb, &err, &error), 0);
 	ck_assert_uint_eq(mb->uid_validity, 1700000001);
 	ck_assert_uint_eq(mb->count, 1);
-	ck_assert_str_eq(maildir_mailbox_find(mb, 1)->flags, "S");
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)), "S");
 	maildir_mailbox_free(&mb);
 }
 END_TEST
@@ -313,7 +313,7 @@ START_TEST(test_sync_skip)
 	backdate("cur");
 	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
 	ck_assert_uint_ne(mb->generation, gen);
-	ck_assert_str_eq(maildir_mailbox_find(mb, 2)->flags, "F");
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 2)), "F");
 
 	/* a delivery: new/ moves; the fresh mtime is then not trusted,
 	 * so the next sync is a full one even though nothing changed */
@@ -391,8 +391,8 @@ START_TEST(test_new_mailbox_and_move)
 	m = maildir_mailbox_find(mb, 1);
 	ck_assert_ptr_nonnull(m);
 	/* first delivered, first uid; moved to cur/ with ":2," */
-	ck_assert(strncmp(m->basename, name, strlen(name)) == 0);
-	ck_assert_str_eq(m->basename + strlen(name), ":2,");
+	ck_assert(strncmp(maildir_mail_name(mb, m), name, strlen(name)) == 0);
+	ck_assert_str_eq(maildir_mail_name(mb, m) + strlen(name), ":2,");
 	ck_assert(!m->in_new);
 	ck_assert_uint_eq(m->size, 2);
 	ck_assert_uint_eq(m->vsize, 3);
@@ -432,11 +432,11 @@ START_TEST(test_uid_order)
 	put("new/foreign-name", "x");
 	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
 	ck_assert_uint_eq(mb->count, 4);
-	ck_assert_str_eq(mb->mails[0].basename, "foreign-name");
-	ck_assert_str_eq(mb->mails[1].basename,
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[0]), "foreign-name");
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[1]),
 	    "1699999999.M999999P1.h,S=1,W=1");
-	ck_assert_str_eq(mb->mails[2].basename, "1700000000.M99P1.h,S=1,W=1");
-	ck_assert_str_eq(mb->mails[3].basename, "1700000000.M100P1.h,S=1,W=1");
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[2]), "1700000000.M99P1.h,S=1,W=1");
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[3]), "1700000000.M100P1.h,S=1,W=1");
 	ck_assert_uint_eq(mb->mails[3].uid, 4);
 	maildir_mailbox_free(&mb);
 }
@@ -481,9 +481,9 @@ START_TEST(test_flags_expunge_keywords)
 	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 1, "aSF", &err, &error),
 	    0);
 	m = maildir_mailbox_find(mb, 1);
-	ck_assert_str_eq(m->flags, "FSa");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "FSa");
 	ck_assert_uint_eq(m->keywords, 1);
-	ck_assert_str_eq(maildir_filename_flags(m->basename), "FSa");
+	ck_assert_str_eq(maildir_filename_flags(maildir_mail_name(mb, m)), "FSa");
 	ck_assert(!m->in_new);
 	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 1, "x!", &err, &error),
 	    -1);
@@ -497,7 +497,7 @@ START_TEST(test_flags_expunge_keywords)
 	ck_assert_int_eq(rename(from, to), 0);
 	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 1, "S", &err, &error),
 	    0);
-	ck_assert_str_eq(maildir_mailbox_find(mb, 1)->flags, "S");
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)), "S");
 	ck_assert_int_eq(access(to, F_OK), -1);
 
 	/* expunge */
@@ -523,7 +523,7 @@ START_TEST(test_flags_expunge_keywords)
 		uidlist_init(&ul);
 		ck_assert_int_eq(uidlist_read(from, &ul, &error), 0);
 		ck_assert_str_eq(uidlist_lookup(&ul, 1)->filename,
-		    maildir_mailbox_find(mb, 1)->basename);
+		    maildir_mail_name(mb, maildir_mailbox_find(mb, 1)));
 		ck_assert_ptr_null(uidlist_lookup(&ul, 2));
 		uidlist_clear(&ul);
 	}
@@ -533,10 +533,10 @@ START_TEST(test_flags_expunge_keywords)
 	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
 	m = maildir_mailbox_find(mb, 5);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(m->flags, "S");
+	ck_assert_str_eq(maildir_mail_flags(mb, m), "S");
 	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 5, "FS", &err, &error),
 	    0);
-	ck_assert_str_eq(maildir_mailbox_find(mb, 5)->basename,
+	ck_assert_str_eq(maildir_mail_name(mb, maildir_mailbox_find(mb, 5)),
 	    "1700000009.M1P1.h,S=1,W=1:2,FS,ext");
 
 	/* flag changes and expunges wait for the uidlist lock */
@@ -660,7 +660,7 @@ child_deliver(int id, const char *log_path)
 		}
 		blen = strlen(name);
 		for (j = 0; j < mb->count; j++) {
-			if (strncmp(mb->mails[j].basename, name, blen) == 0)
+			if (strncmp(maildir_mail_name(mb, &mb->mails[j]), name, blen) == 0)
 				uid = mb->mails[j].uid;
 		}
 		maildir_mailbox_free(&mb);
@@ -714,9 +714,9 @@ START_TEST(test_concurrent_delivery)
 			    maildir_mailbox_find(mb, uid);
 
 			ck_assert_ptr_nonnull(m);
-			ck_assert_msg(strncmp(m->basename, name,
+			ck_assert_msg(strncmp(maildir_mail_name(mb, m), name,
 			    strlen(name)) == 0, "uid %u: %s vs %s", uid,
-			    m->basename, name);
+			    maildir_mail_name(mb, m), name);
 			seen++;
 		}
 		fclose(f);

@@ -274,7 +274,8 @@ START_TEST(test_mailbox_changes)
 	ck_assert_uint_eq(mail(mb, 1)->modseq, h0);
 	/* another process (Dovecot, pop3d) renames behind our back */
 	snprintf(from, sizeof(from), "%s/%s/%s", box,
-	    mail(mb, 3)->in_new ? "new" : "cur", mail(mb, 3)->basename);
+	    mail(mb, 3)->in_new ? "new" : "cur",
+	    maildir_mail_name(mb, mail(mb, 3)));
 	snprintf(to, sizeof(to), "%s/cur/1700000003.M3P1.host,S=5:2,FS", box);
 	ck_assert_int_eq(rename(from, to), 0);
 	other = open_box();
