@@ -165,7 +165,13 @@ run_sasl(struct imap_cmd *c, struct sasl_server *sasl, const char *mech,
 			imap_bad(c, "TOOBIG", "Response too long");
 			goto out;
 		}
-		if (n <= 0) {
+		if (n == 0) {
+			/* the client went away: a normal end, not a bad
+			 * command (the session logs reason=eof) */
+			imap_gone(c);
+			goto out;
+		}
+		if (n < 0) {
 			c->close = true;
 			imap_bad(c, NULL, "Connection lost during "
 			    "authentication");
