@@ -380,10 +380,13 @@ fields_match(struct msg_ctx *m, const struct message_part *p,
 			continue;
 		if (n->len == 0)
 			return true;
-		if (name == NULL && casefold_find(n, f->name))
-			return true;
 		dec = message_decode_words(span_str(message_field_unfold(f,
 		    m->a)), m->a);
+		/* TEXT: the whole field as a line, "Name: value", as a
+		 * search of the header text finds it (Dovecot) */
+		if (name == NULL)
+			dec = arena_printf(m->a, "%.*s: %s", (int)f->name.len,
+			    f->name.p, dec);
 		if (casefold_find(n, span_str(dec)))
 			return true;
 	}

@@ -137,6 +137,13 @@ S: 43 OK Search completed
 C: 44 SEARCH TEXT "LAZY DOG"
 S: * SEARCH 1
 S: 44 OK Search completed
+C: 44a SEARCH TEXT "x-spam: YES"
+S: * SEARCH 2
+S: 44a OK Search completed
+C: 44b SEARCH CHARSET UTF-8 TEXT {13+}
+C: From: Jürgen
+S: * SEARCH 2
+S: 44b OK Search completed
 C: 45 SEARCH LARGER 300
 S: * SEARCH 2 3
 S: 45 OK Search completed
