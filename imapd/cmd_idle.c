@@ -144,7 +144,7 @@ cmd_idle(struct imap_cmd *c)
 		long long now = now_ms(), wait;
 		nfds_t nfds = 0;
 
-		if (now >= deadline)
+		if (now >= deadline || c->close)
 			break;
 		if (rfd < 0 || stream_has_pending(s->stream))
 			goto read_line;
@@ -165,7 +165,7 @@ cmd_idle(struct imap_cmd *c)
 		}
 		if (s->view != NULL && ((ifd >= 0 && pfd[1].revents != 0 &&
 		    read_events(ifd, wd)) || now_ms() >= next_poll)) {
-			send_changes(c);
+			send_changes(c);	/* may BYE: UIDVALIDITY */
 			next_poll = now_ms() + IDLE_POLL_SECS * 1000;
 		}
 		if (pfd[0].revents == 0)
@@ -192,7 +192,9 @@ read_line:
 	if (ifd >= 0)
 		(void)close(ifd);
 	/* RFC 9051 5.4: the autologout timer */
-	imap_untagged(c, "BYE Autologout; idle for too long");
-	c->close = true;
+	if (!c->close) {
+		imap_untagged(c, "BYE Autologout; idle for too long");
+		c->close = true;
+	}
 	imap_ok(c, NULL, "Idle terminated");
 }

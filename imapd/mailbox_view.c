@@ -135,6 +135,7 @@ mailbox_view_open(const char *path, const char *name, bool readonly,
 	v->name = xstrdup(name);
 	v->path = xstrdup(path);
 	v->readonly = readonly;
+	v->uid_validity = v->mb->uid_validity;
 	/* the whole list at once: no regrowing (and copying) */
 	v->cap = v->mb->count + 64;
 	v->msgs = xreallocarray(NULL, v->cap, sizeof(*v->msgs));
@@ -165,22 +166,31 @@ int
 mailbox_view_sync(struct mailbox_view *v, enum tern_err *err_r,
 	const char **error_r)
 {
-	enum tern_err err;
-	const char *error;
+	enum tern_err err = TERN_ERR_TEMP;
+	const char *error = "UIDVALIDITY changed";
 
-	if (maildir_mailbox_sync(v->mb, sync_flags(v->readonly), &err,
-	    &error) < 0) {
-		if (err_r != NULL)
-			*err_r = err;
-		if (error_r != NULL)
-			*error_r = error;
-		else
-			log_error("sync", "mailbox=%s error=\"%s\"", v->path,
-			    error);
-		return -1;
+	if (!v->uid_validity_changed) {
+		if (maildir_mailbox_sync(v->mb, sync_flags(v->readonly), &err,
+		    &error) < 0)
+			goto fail;
+		if (v->mb->uid_validity == v->uid_validity) {
+			merge(v);
+			return 0;
+		}
+		/* a rebuilt uidlist (maildir_mailbox.h): not one UID of
+		 * the view means the same message now */
+		v->uid_validity_changed = true;
+		err = TERN_ERR_TEMP;
+		error = "UIDVALIDITY changed";
 	}
-	merge(v);
-	return 0;
+fail:
+	if (err_r != NULL)
+		*err_r = err;
+	if (error_r != NULL)
+		*error_r = error;
+	else
+		log_error("sync", "mailbox=%s error=\"%s\"", v->path, error);
+	return -1;
 }
 
 /* A UID set written range by range, ascending, merging neighbours. */
@@ -358,7 +368,8 @@ mailbox_view_mail(const struct mailbox_view *v, uint32_t seq)
 	const struct maildir_mailbox *mb = v->mb;
 	uint32_t uid;
 
-	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged)
+	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged ||
+	    v->uid_validity_changed)
 		return NULL;
 	uid = v->msgs[seq - 1].uid;
 	/* without ghosts the two lists line up: no search (FETCH 1:*) */
@@ -565,7 +576,8 @@ mailbox_view_set_flags_if(struct mailbox_view *v, uint32_t seq,
 	const struct maildir_mail *stored;
 	char norm[MAILDIR_FLAGS_MAX];
 
-	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged) {
+	if (seq < 1 || seq > v->count || v->msgs[seq - 1].expunged ||
+	    v->uid_validity_changed) {
 		*err_r = TERN_ERR_NOTFOUND;
 		*error_r = "message expunged";
 		return -1;
@@ -599,6 +611,11 @@ mailbox_view_expunge(struct mailbox_view *v, uint32_t seq,
 	m = &v->msgs[seq - 1];
 	if (m->expunged)
 		return 0;
+	if (v->uid_validity_changed) {
+		*err_r = TERN_ERR_TEMP;
+		*error_r = "UIDVALIDITY changed";
+		return -1;
+	}
 	if (maildir_mailbox_expunge(v->mb, m->uid, err_r, error_r) < 0)
 		return -1;
 	m->expunged = true;

@@ -77,6 +77,11 @@ struct mailbox_view {
 	size_t announced_recent;
 	unsigned announced_keywords;	/* keywords in the last FLAGS */
 	uint64_t generation;		/* mb->generation merged */
+	/* UIDVALIDITY at SELECT; if the store's changes (a rebuilt
+	 * uidlist), no UID of the view means anything: every message
+	 * reads as expunged and the session must end */
+	uint32_t uid_validity;
+	bool uid_validity_changed;
 	uint32_t *saved;		/* SEARCHRES "$" (RFC 5182): UIDs,
 					 * ascending; xmalloc()ed */
 	size_t n_saved;
@@ -102,7 +107,8 @@ int mailbox_view_open(const char *path, const char *name, bool readonly,
 void mailbox_view_free(struct mailbox_view **v);
 
 /* Re-sync with the Maildir and record what changed. err_r and error_r
- * may be NULL (the failure is then logged). 0 or -1. */
+ * may be NULL (the failure is then logged). 0 or -1 (also when the
+ * UIDVALIDITY changed: uid_validity_changed, for good). */
 int mailbox_view_sync(struct mailbox_view *v, enum tern_err *err_r,
 	const char **error_r);
 /* Send pending EXPUNGE (when allowed), EXISTS, RECENT, FLAGS and FETCH

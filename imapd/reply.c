@@ -55,8 +55,16 @@ imap_send_updates(struct imap_cmd *c)
 	 * sequence numbers (FETCH, STORE, SEARCH without UID) */
 	expunges = c->def == NULL || (c->def->flags & CMD_USES_SEQS) == 0 ||
 	    c->uid;
-	if (mailbox_view_sync(s->view, NULL, NULL) < 0)
-		return;		/* logged; try again at the next command */
+	if (mailbox_view_sync(s->view, NULL, NULL) < 0) {
+		/* RFC 9051 2.3.1.1: UIDVALIDITY cannot change under a
+		 * client in a session; it must reselect (Dovecot also
+		 * disconnects). Else logged; tried again next time. */
+		if (s->view->uid_validity_changed && !c->close) {
+			imap_untagged(c, "BYE Mailbox UIDVALIDITY changed");
+			c->close = true;
+		}
+		return;
+	}
 	mailbox_view_send_updates(s->view, s->stream,
 	    (expunges ? VIEW_UPDATE_EXPUNGE : 0) |
 	    (imap_rev2(s) ? VIEW_UPDATE_REV2 : 0) | condstore_view_flags(s));

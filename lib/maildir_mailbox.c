@@ -23,6 +23,7 @@
 #include "arena.h"
 #include "maildir.h"
 #include "fileio.h"
+#include "log.h"
 #include "maildir_index.h"
 #include "maildir_mailbox.h"
 #include "maildir_recent.h"
@@ -686,6 +687,39 @@ sync_modseq(struct maildir_mailbox *mb, const struct uidlist *ul,
 	return ret;
 }
 
+/*
+ * ul, read from path, is corrupted: not one of its UIDs can be trusted.
+ * Keep the file as dovecot-uidlist.broken for the administrator and
+ * start a new, empty list whose UIDVALIDITY (set by the caller from the
+ * clock) must differ from every one used before, so that clients drop
+ * what they cached (RFC 9051 2.3.1.1); Dovecot does the same. The flags
+ * are in the file names: only the UIDs are lost. 0, or -1 (I/O).
+ */
+static int
+uidlist_start_over(struct maildir_mailbox *mb, const char *path,
+	struct uidlist *ul, const char *why, const char **error_r)
+{
+	char aside[MAILDIR_PATH_MAX];
+	uint32_t last = ul->uid_validity;
+
+	if (last < mb->uid_validity)
+		last = mb->uid_validity;
+	log_error("maildir", "folder=%s error=\"%s\" action=\"new uidlist, "
+	    "new UIDVALIDITY; the old file kept as %s.broken\"", mb->path,
+	    why, UIDLIST_FILE_NAME);
+	if (maildir_path(aside, sizeof(aside), "%s.broken", path) < 0 ||
+	    rename(path, aside) < 0) {
+		snprintf(mailbox_error, sizeof(mailbox_error),
+		    "maildir: rename %s: %s", path, strerror(errno));
+		*error_r = mailbox_error;
+		return -1;
+	}
+	uidlist_clear(ul);
+	uidlist_init(ul);
+	mb->uid_validity_floor = last;
+	return 0;
+}
+
 struct recent_ctx {
 	const struct uidlist *ul;
 	const struct scan *sc;
@@ -726,18 +760,25 @@ sync_locked(struct maildir_mailbox *mb, enum maildir_sync_flags flags,
 	size_t i, n_fresh = 0;
 	bool changed = false;
 	uint32_t uid;
+	int ret;
 
 	if (maildir_path(path, sizeof(path), "%s/" UIDLIST_FILE_NAME,
 	    mb->path) < 0)
 		return fail(err_r, error_r, TERN_ERR_TEMP, "path", mb->path,
 		    ENAMETOOLONG);
-	if (uidlist_read(path, ul, error_r) < 0) {
+	ret = uidlist_read(path, ul, error_r);
+	if (ret == -2)
+		ret = uidlist_start_over(mb, path, ul, *error_r, error_r);
+	if (ret < 0) {
 		*err_r = TERN_ERR_TEMP;
 		return -1;
 	}
 	if (ul->uid_validity == 0) {
-		/* A new uidlist: UIDVALIDITY from the clock, once. */
+		/* A new uidlist: UIDVALIDITY from the clock, once, above
+		 * any the folder had (a rebuilt list) */
 		ul->uid_validity = (uint32_t)time(NULL);
+		if (ul->uid_validity <= mb->uid_validity_floor)
+			ul->uid_validity = mb->uid_validity_floor + 1;
 		str_random_hex(ul->guid, 16);
 		str_lower(ul->guid);	/* Dovecot writes lower-case hex */
 		changed = true;
@@ -1165,10 +1206,13 @@ find_fresh(struct maildir_mailbox *mb, uint32_t uid, bool resync,
 	enum tern_err *err_r, const char **error_r)
 {
 	const struct maildir_mail *m;
+	uint32_t uid_validity = mb->uid_validity;
 
 	if (resync && maildir_mailbox_sync(mb, 0, err_r, error_r) < 0)
 		return NULL;
-	m = maildir_mailbox_find(mb, uid);
+	/* a rebuilt uidlist: uid may name another message now */
+	m = mb->uid_validity == uid_validity ?
+	    maildir_mailbox_find(mb, uid) : NULL;
 	if (m == NULL) {
 		*err_r = TERN_ERR_NOTFOUND;
 		*error_r = "maildir: no such message";

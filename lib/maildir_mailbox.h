@@ -7,7 +7,9 @@
  * in name (delivery) order, optionally moves new/ files to cur/ adding
  * ":2," (what Dovecot does when a session sees them), writes the uidlist
  * atomically if it changed, and reads dovecot-keywords. UIDVALIDITY is
- * made once (the time) and then kept. Flag changes rename into cur/ and
+ * made once (the time) and then kept; only a corrupted uidlist, set
+ * aside as dovecot-uidlist.broken, is replaced by a new list with a
+ * higher UIDVALIDITY (as Dovecot does). Flag changes rename into cur/ and
  * expunge unlinks, each under the lock as Dovecot does (a rename during
  * another process's readdir may hide the file from it); a file renamed
  * meanwhile by another process is found again by a sync. Dovecot's
@@ -144,6 +146,9 @@ struct maildir_mailbox {
 	/* Changes whenever mails may have changed (a full sync, a flag
 	 * change, an expunge); equal: the view is the same. */
 	uint64_t generation;
+	/* a new uidlist's UIDVALIDITY must be above this (the last one
+	 * of a corrupted list that was set aside) */
+	uint32_t uid_validity_floor;
 	struct maildir_stamp stamp;	/* of the last full sync */
 	int pin_fd[MAILDIR_STAMP_COUNT];	/* -1, or the pinned file */
 	bool from_index;	/* the last sync loaded tern-index */

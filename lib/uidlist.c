@@ -346,7 +346,7 @@ uidlist_read(const char *path, struct uidlist *ul, const char **error_r)
 		return -1;
 	}
 	ul->text = data;	/* NUL-terminated (read_file_max) */
-	return parse_in_place(ul, len, error_r);
+	return parse_in_place(ul, len, error_r) < 0 ? -2 : 0;
 }
 
 char *

@@ -57,7 +57,9 @@ void uidlist_clear(struct uidlist *ul);
  * Pure: 0, or -1 with a static *error_r. */
 int uidlist_parse(struct span text, struct uidlist *ul, const char **error_r);
 /* Read path into ul. A missing file gives 0 and an empty list. -1 with
- * a static *error_r (I/O error or a corrupted file). */
+ * a static *error_r on an I/O error (or a file over UIDLIST_SIZE_MAX),
+ * -2 when the file is corrupted (ul->uid_validity is then the header's,
+ * if that much parsed, else 0). */
 int uidlist_read(const char *path, struct uidlist *ul, const char **error_r);
 /* The file text (version 3) into a malloc()ed string (*len_r bytes). */
 char *uidlist_format(const struct uidlist *ul, size_t *len_r);

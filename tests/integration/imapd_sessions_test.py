@@ -10,7 +10,10 @@
 # message (RFC 3501 2.3.2): SELECT takes it, EXAMINE and STATUS only
 # count it. A client that closes the connection in the middle of IDLE
 # (Thunderbird does) ends its session normally: the final log line says
-# reason=eof and counts no NO for the IDLE.
+# reason=eof and counts no NO for the IDLE. A dovecot-uidlist damaged
+# under a selected session is set aside and rebuilt with a higher
+# UIDVALIDITY: that session gets "* BYE" (its UIDs mean nothing now), a
+# new one sees every message with its flags under the new UIDVALIDITY.
 # Exits 77 when imapd or smtpd is not built.
 # Run: tests/integration/imapd_sessions_test.py [-v]
 
@@ -300,6 +303,39 @@ class IdleCloseTest(unittest.TestCase):
         self.assertIn(" bad=0 no=0 ", line)
         sid = re.search(r"(\w+): " + re.escape(line), text).group(1)
         self.assertNotIn("%s: reject cmd=IDLE" % sid, text)
+
+
+class CorruptUidlistTest(unittest.TestCase):
+
+    def test_rebuilt_with_new_uidvalidity(self):
+        box = "broken-" + uuid.uuid4().hex[:8]
+        a = srv.login()
+        a.create(box)
+        for i in range(3):
+            a.append(box, r"(\Flagged)" if i == 1 else None, None,
+                     message("m%d" % i))
+        typ, data = a.select(box)
+        self.assertEqual(typ, "OK")
+        v1 = int(a.untagged_responses["UIDVALIDITY"][-1])
+        folder = os.path.join(srv.maildir(), "." + box)
+        uidlist = os.path.join(folder, "dovecot-uidlist")
+        with open(uidlist, "wb") as f:
+            f.write(b"3 V%d N4\n3 :c\n1 :a\n" % v1)   # not ascending
+        lines = raw(a, "NOOP")
+        self.assertIn(b"* BYE Mailbox UIDVALIDITY changed\r\n", lines)
+        self.assertEqual(tagged(lines), b"OK NOOP completed")
+        self.assertEqual(a.readline(), b"")           # closed
+        a.shutdown()
+        with open(uidlist + ".broken", "rb") as f:
+            self.assertTrue(f.read().startswith(b"3 V%d N4" % v1))
+        b = srv.login()
+        typ, data = b.select(box)
+        v2 = int(b.untagged_responses["UIDVALIDITY"][-1])
+        self.assertGreater(v2, v1)
+        self.assertEqual(data, [b"3"])
+        typ, data = b.uid("SEARCH", "FLAGGED")
+        self.assertEqual(data, [b"2"])
+        b.logout()
 
 
 if __name__ == "__main__":

@@ -465,6 +465,51 @@ START_TEST(test_control_char_name)
 }
 END_TEST
 
+/* A corrupted dovecot-uidlist is set aside and rebuilt with a higher
+ * UIDVALIDITY: the folder stays usable, the flags (in the names) stay,
+ * and the old file is kept for the administrator. */
+START_TEST(test_corrupt_uidlist)
+{
+	struct maildir_mailbox *mb;
+	enum tern_err err;
+	const char *error;
+	char path[4200], aside[4200], *text;
+	uint32_t v1, v2;
+	size_t len;
+	int round;
+
+	put("cur/1700000000.M1P1.host,S=2:2,S", "a\n");
+	put("cur/1700000001.M2P1.host,S=2:2,FR", "b\n");
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->count, 2);
+	v1 = mb->uid_validity;
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", box);
+	snprintf(aside, sizeof(aside), "%s/dovecot-uidlist.broken", box);
+	for (round = 0; round < 2; round++) {
+		/* UIDs not ascending; then bytes that are no uidlist */
+		test_write_file(path, round == 0 ?
+		    "3 V1700000000 N3\n2 :x\n1 :y\n" : "\x01garbage");
+		ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
+		v2 = mb->uid_validity;
+		ck_assert_uint_gt(v2, v1);
+		ck_assert_uint_eq(mb->count, 2);
+		ck_assert_uint_eq(mb->mails[0].uid, 1);
+		ck_assert(maildir_mail_has_flag(&mb->mails[0], 'S'));
+		ck_assert(maildir_mail_has_flag(&mb->mails[1], 'F'));
+		text = test_read_file(aside, &len);
+		ck_assert(memcmp(text, round == 0 ? "3 V1700000000" :
+		    "\x01garbage", 8) == 0);
+		free(text);
+		v1 = v2;
+	}
+	maildir_mailbox_free(&mb);
+	/* the new list is a good one */
+	ck_assert_int_eq(maildir_mailbox_open(box, 0, &mb, &err, &error), 0);
+	ck_assert_uint_eq(mb->uid_validity, v1);
+	maildir_mailbox_free(&mb);
+}
+END_TEST
+
 START_TEST(test_flags_expunge_keywords)
 {
 	struct maildir_mailbox *mb;
@@ -741,6 +786,7 @@ mailbox_suite(void)
 	tcase_add_test(tc, test_new_mailbox_and_move);
 	tcase_add_test(tc, test_uid_order);
 	tcase_add_test(tc, test_control_char_name);
+	tcase_add_test(tc, test_corrupt_uidlist);
 	tcase_add_test(tc, test_flags_expunge_keywords);
 	tcase_add_test(tc, test_stale_lock);
 	tcase_add_test(tc, test_concurrent_delivery);

@@ -146,10 +146,12 @@ START_TEST(test_append_write_read)
 	ck_assert_uint_eq(uid, 3);
 	uidlist_clear(&ul2);
 
-	/* corrupted file: an error, not an empty list */
+	/* corrupted file: an error of its own, not an empty list, with
+	 * the header's UIDVALIDITY */
 	uidlist_init(&ul2);
-	test_write_file(path, "3 V1 N2\n2 :a\n1 :b\n");
-	ck_assert_int_eq(uidlist_read(path, &ul2, &error), -1);
+	test_write_file(path, "3 V17 N2\n2 :a\n1 :b\n");
+	ck_assert_int_eq(uidlist_read(path, &ul2, &error), -2);
+	ck_assert_uint_eq(ul2.uid_validity, 17);
 	uidlist_clear(&ul2);
 	uidlist_clear(&ul);
 	/* unwritable directory */
