@@ -4,8 +4,11 @@
  * held in memory, sorted by lowercased user name, re-read when the file's
  * identity, size or mtime changes. Hashes are checked with crypt_r() and
  * compared with CRYPTO_memcmp(); an unknown user costs one crypt_r() too.
- * {ARGON2ID} is not supported: Debian's libargon2 has no -dev installed
- * here; such lines are refused at load time.
+ * Also what a site moving from Dovecot may have in its passwd-file:
+ * {ARGON2ID} and {ARGON2I} (libargon2; Dovecot's libsodium writes the
+ * same encoding) and the LDAP-style digests {SSHA512} {SSHA256} {SSHA}
+ * {SHA512} {SHA256} {SHA} (base64 of the digest, then the salt). Each
+ * hash is checked for its form when the file is loaded.
  */
 #include <sys/stat.h>
 #include <crypt.h>
@@ -16,7 +19,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <argon2.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "auth.h"
 #include "buf.h"
@@ -35,6 +40,34 @@ enum auth_scheme {
 	SCHEME_CRYPT,	/* crypt(3): $6$ $5$ $2b$ $y$ ... */
 	SCHEME_PLAIN,	/* {PLAIN}: clear text. For tests only: never use
 			 * it for a real user. */
+	SCHEME_ARGON2ID,	/* "$argon2id$v=19$m=..,t=..,p=..$salt$hash" */
+	SCHEME_ARGON2I,
+	SCHEME_SHA,	/* base64(digest [+ salt]) */
+	SCHEME_SSHA,
+	SCHEME_SHA256,
+	SCHEME_SSHA256,
+	SCHEME_SHA512,
+	SCHEME_SSHA512,
+};
+
+/* The most an {ARGON2*} hash may ask for: Dovecot's default is 64 MiB
+ * and 3 passes; a hash beyond these would let one login eat the host. */
+#define ARGON2_MEMORY_MAX_KIB (1024u * 1024)
+#define ARGON2_PASSES_MAX 64
+#define ARGON2_LANES_MAX 16
+
+/* The digest schemes: EVP name and whether a salt follows the digest. */
+static const struct {
+	enum auth_scheme scheme;
+	const char *md;
+	bool salted;
+} digests[] = {
+	{ SCHEME_SHA, "SHA1", false },
+	{ SCHEME_SSHA, "SHA1", true },
+	{ SCHEME_SHA256, "SHA256", false },
+	{ SCHEME_SSHA256, "SHA256", true },
+	{ SCHEME_SHA512, "SHA512", false },
+	{ SCHEME_SSHA512, "SHA512", true },
 };
 
 struct auth_user {
@@ -72,7 +105,95 @@ static const struct scheme_def schemes[] = {
 	{ "BLF-CRYPT", SCHEME_CRYPT, { "$2a$", "$2b$", "$2y$", NULL } },
 	{ "CRYPT", SCHEME_CRYPT, { NULL } },
 	{ "PLAIN", SCHEME_PLAIN, { NULL } },
+	{ "ARGON2ID", SCHEME_ARGON2ID, { "$argon2id$v=19$", NULL } },
+	{ "ARGON2I", SCHEME_ARGON2I, { "$argon2i$v=19$", NULL } },
+	{ "SHA", SCHEME_SHA, { NULL } },
+	{ "SHA1", SCHEME_SHA, { NULL } },
+	{ "SSHA", SCHEME_SSHA, { NULL } },
+	{ "SHA256", SCHEME_SHA256, { NULL } },
+	{ "SSHA256", SCHEME_SSHA256, { NULL } },
+	{ "SHA512", SCHEME_SHA512, { NULL } },
+	{ "SSHA512", SCHEME_SSHA512, { NULL } },
 };
+
+/* The digest entry of scheme, or NULL. */
+static const EVP_MD *
+digest_of(enum auth_scheme scheme, bool *salted_r)
+{
+	size_t i;
+
+	for (i = 0; i < N_ELEMENTS(digests); i++) {
+		if (digests[i].scheme == scheme) {
+			*salted_r = digests[i].salted;
+			return EVP_get_digestbyname(digests[i].md);
+		}
+	}
+	return NULL;
+}
+
+/* Decode base64 text (with its '=' padding) into out (size bytes):
+ * the length, or -1 when it is not base64 or too long. */
+static int
+base64_decode(const char *text, unsigned char *out, size_t size)
+{
+	size_t len = strlen(text), pad = 0;
+	int n;
+
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > size)
+		return -1;
+	while (pad < 2 && text[len - 1 - pad] == '=')
+		pad++;
+	n = EVP_DecodeBlock(out, (const unsigned char *)text, (int)len);
+	return n < 0 || (size_t)n < pad ? -1 : n - (int)pad;
+}
+
+/* Is hash a digest scheme's: base64 of the digest (and a salt)? */
+static bool
+digest_hash_ok(enum auth_scheme scheme, const char *hash)
+{
+	unsigned char raw[512];
+	const EVP_MD *md;
+	bool salted;
+	int n;
+
+	if ((md = digest_of(scheme, &salted)) == NULL)
+		return false;
+	n = base64_decode(hash, raw, sizeof(raw));
+	return salted ? n > EVP_MD_get_size(md) : n == EVP_MD_get_size(md);
+}
+
+/* Are the cost parameters of an "$argon2..$v=19$m=M,t=T,p=P$" hash
+ * (after the prefix) within bounds? */
+static bool
+argon2_cost_ok(const char *params)
+{
+	const char *end = strchr(params, '$');
+	uint32_t v[3];
+	const char *keys = "mtp";
+	struct span in;
+	size_t i;
+
+	if (end == NULL)
+		return false;
+	in = span_make(params, (size_t)(end - params));
+	for (i = 0; i < 3; i++) {
+		const char *comma;
+		size_t len;
+
+		if (in.len < 2 || in.p[0] != keys[i] || in.p[1] != '=')
+			return false;
+		comma = memchr(in.p, ',', in.len);
+		len = comma != NULL ? (size_t)(comma - in.p) : in.len;
+		if ((comma == NULL) != (i == 2) ||
+		    parse_u32(span_make(in.p + 2, len - 2), UINT32_MAX,
+		    &v[i]) < 0)
+			return false;
+		in = comma != NULL ? span_make(comma + 1, in.len - len - 1) :
+		    span_make(in.p + len, 0);
+	}
+	return v[0] <= ARGON2_MEMORY_MAX_KIB && v[1] >= 1 &&
+	    v[1] <= ARGON2_PASSES_MAX && v[2] >= 1 && v[2] <= ARGON2_LANES_MAX;
+}
 
 /*
  * Split a stored "{SCHEME}hash" or bare "$id$..." into scheme and hash.
@@ -105,9 +226,7 @@ scheme_parse(const char *stored, enum auth_scheme *scheme_r,
 				def = &schemes[i];
 		}
 		if (def == NULL) {
-			*why_r = span_eq_ci(name, "ARGON2ID") ?
-				"{ARGON2ID} is not supported (no libargon2)" :
-				"unknown password scheme";
+			*why_r = "unknown password scheme";
 			return -1;
 		}
 		hash = end + 1;
@@ -127,6 +246,21 @@ scheme_parse(const char *stored, enum auth_scheme *scheme_r,
 			*why_r = "hash does not match its scheme";
 			return -1;
 		}
+	}
+	if (def->scheme == SCHEME_ARGON2ID || def->scheme == SCHEME_ARGON2I) {
+		size_t plen = strlen(def->prefixes[0]);
+
+		if (strncmp(hash, def->prefixes[0], plen) != 0 ||
+		    !argon2_cost_ok(hash + plen)) {
+			*why_r = "not an argon2 hash of its kind (v=19) within "
+			    "the cost bounds";
+			return -1;
+		}
+	}
+	if (digest_of(def->scheme, &(bool){ false }) != NULL &&
+	    !digest_hash_ok(def->scheme, hash)) {
+		*why_r = "hash is not the base64 of its digest";
+		return -1;
 	}
 	*scheme_r = def->scheme;
 	*hash_r = hash;
@@ -176,6 +310,38 @@ password_free(char *p, size_t len)
 	}
 }
 
+/* The digest of password + salt equals the stored one (base64 of the
+ * digest, then the salt). */
+static bool
+digest_matches(enum auth_scheme scheme, const char *hash,
+	const char *password, size_t password_len)
+{
+	unsigned char raw[512], out[EVP_MAX_MD_SIZE];
+	const EVP_MD *md = NULL;
+	EVP_MD_CTX *ctx;
+	unsigned int out_len = 0;
+	bool salted, ok = false;
+	int n, md_len;
+
+	if ((md = digest_of(scheme, &salted)) == NULL ||
+	    (n = base64_decode(hash, raw, sizeof(raw))) < 0)
+		return false;
+	md_len = EVP_MD_get_size(md);
+	if (n < md_len || (!salted && n != md_len))
+		return false;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return false;
+	if (EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, password, password_len) == 1 &&
+	    EVP_DigestUpdate(ctx, raw + md_len, (size_t)(n - md_len)) == 1 &&
+	    EVP_DigestFinal_ex(ctx, out, &out_len) == 1)
+		ok = out_len == (unsigned)md_len &&
+		    CRYPTO_memcmp(out, raw, out_len) == 0;
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_cleanse(out, sizeof(out));
+	return ok;
+}
+
 static bool
 matches(enum auth_scheme scheme, const char *hash, const char *password,
 	size_t password_len)
@@ -195,6 +361,19 @@ matches(enum auth_scheme scheme, const char *hash, const char *password,
 		ok = crypt_matches(hash, pw);
 		password_free(pw, password_len);
 		return ok;
+	case SCHEME_ARGON2ID:
+	case SCHEME_ARGON2I:
+		/* constant time in the compare (argon2_verify) */
+		return argon2_verify(hash, password, password_len,
+		    scheme == SCHEME_ARGON2ID ? Argon2_id : Argon2_i) ==
+		    ARGON2_OK;
+	case SCHEME_SHA:
+	case SCHEME_SSHA:
+	case SCHEME_SHA256:
+	case SCHEME_SSHA256:
+	case SCHEME_SHA512:
+	case SCHEME_SSHA512:
+		return digest_matches(scheme, hash, password, password_len);
 	}
 	return false;
 }

@@ -3,9 +3,11 @@
  * auth: the user database, a passwd-file in Dovecot's format:
  *   user@domain:{SCHEME}hash:uid:gid::home::
  * Schemes SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, yescrypt (via crypt(3));
- * a bare "$6$..." is taken as CRYPT; {PLAIN} exists for tests only.
- * {ARGON2ID} is refused (tern is built without libargon2). Comparison is
- * constant-time. The file is re-read when its mtime or size changes.
+ * a bare "$6$..." is taken as CRYPT; ARGON2ID and ARGON2I (libargon2);
+ * the salted and plain digests SSHA512, SSHA256, SSHA, SHA512, SHA256,
+ * SHA (as Dovecot's doveadm pw writes them: base64); {PLAIN} exists for
+ * tests only. Comparison is constant-time. The file is re-read when its
+ * mtime or size changes.
  */
 #ifndef TERN_AUTH_H
 #define TERN_AUTH_H

@@ -10,7 +10,7 @@ set -euo pipefail
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libssl-dev libconfig-dev libetpan-dev libcurl4-gnutls-dev check libcrypt-dev \
-openssl ca-certificates"
+libargon2-dev openssl ca-certificates"
 TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev \
 isync dovecot-imapd dovecot-pop3d postfix python3-aiosmtpd"
 # The Thunderbird check (tests/gui/, "make check-gui"): about 300 MB, so

@@ -96,6 +96,34 @@ START_TEST(test_schemes)
 }
 END_TEST
 
+/* Hashes of "tern-Secret 1" written by Dovecot 2.3's doveadm pw -s X:
+ * what a site moving from Dovecot has in its passwd-file. */
+static const char *const dovecot_hashes[] = {
+	"{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$Pw4vBqQKa3/l9pJeMO/fOw$"
+	    "hqUFSBT0vRlAI4Fop1Vlu4RKLVkJOglO4EHZ3Sxkr4I",
+	"{ARGON2I}$argon2i$v=19$m=32768,t=4,p=1$+EK/hsjEamwwSmSEWpBLTw$"
+	    "/wwfrNQrwf+kq8zUfU3ZfpFW9ozMANQAf/s+L6HENu0",
+	"{SSHA512}JXWwj49q77czW7yFKDhX2CiGc6EOLBWw+6vL8yAugFvBnJg2OaqVCAuM7"
+	    "rztj42zUZpBzxLqBKlp75TrwFhmUHFx/AA=",
+	"{SSHA256}tBuVFfcAv2su9gUTG4CLp0PnWKITn4UR4oQlGUEMcG1VXf5V",
+	"{SSHA}RK6MHiDgtaTezMrP+aa6yxO/BL7a0ArL",
+	"{SHA512}BpJlLkYWFH73eCxsJbgd0j4QyUFAYweuVNCbDU24jfZ9BvlBGfCf99azbi0"
+	    "Svkto2tsYY0pe3sdayIWyHC8L7A==",
+	"{SHA256}MOKBMmXE1bnenf1j+IS+Kgs7Uv22wpyf7HoHeqwLRjk=",
+	"{SHA}Z9cArhLOHPFTwYxMXeWyOSVcPR0=",
+};
+
+START_TEST(test_dovecot_schemes)
+{
+	const char *stored = dovecot_hashes[_i];
+
+	ck_assert(auth_password_matches(stored, "tern-Secret 1", 13));
+	ck_assert(!auth_password_matches(stored, "tern-Secret 2", 13));
+	ck_assert(!auth_password_matches(stored, "tern-Secret ", 12));
+	ck_assert(!auth_password_matches(stored, "", 0));
+}
+END_TEST
+
 START_TEST(test_scheme_mismatch)
 {
 	char *hash = make_hash("$y$", "pw");
@@ -171,8 +199,19 @@ static const struct {
 	{ "al ice@example.test:{PLAIN}x\n",
 	  "1: space or control character in the user name" },
 	{ "a@b:{PLAIN}x\n\n\nc@d:{MD4}abc\n", "4: unknown password scheme" },
-	{ "a@b:{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA\n",
-	  "1: {ARGON2ID} is not supported (no libargon2)" },
+	{ "a@b:{ARGON2ID}$argon2id$v=19$m=4194304,t=3,p=1$c2FsdA$aGFzaA\n",
+	  "1: not an argon2 hash of its kind (v=19) within the cost "
+	  "bounds" },
+	{ "a@b:{ARGON2ID}$argon2i$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA\n",
+	  "1: not an argon2 hash of its kind (v=19) within the cost "
+	  "bounds" },
+	{ "a@b:{ARGON2I}$argon2i$v=19$m=65536,t=3$c2FsdA$aGFzaA\n",
+	  "1: not an argon2 hash of its kind (v=19) within the cost "
+	  "bounds" },
+	{ "a@b:{SSHA512}c2FsdA==\n",
+	  "1: hash is not the base64 of its digest" },
+	{ "a@b:{SHA256}not base64!\n",
+	  "1: hash is not the base64 of its digest" },
 	{ "a@b:{SHA512-CRYPT}$5$abc$def\n",
 	  "1: hash does not match its scheme" },
 	{ "a@b:abJnggxhB/yWI\n", "1: hash does not match its scheme" },
@@ -358,6 +397,8 @@ auth_suite(void)
 	tcase_set_timeout(tc, 60);
 
 	tcase_add_loop_test(tc, test_schemes, 0, N_ELEMENTS(methods));
+	tcase_add_loop_test(tc, test_dovecot_schemes, 0,
+		N_ELEMENTS(dovecot_hashes));
 	tcase_add_test(tc, test_scheme_mismatch);
 	suite_add_tcase(s, tc);
 
