@@ -169,3 +169,26 @@ daemon_clear(struct daemon_state *st)
 	config_clear(&st->boot);
 	st->cfg = NULL;
 }
+
+int
+daemon_serve(const struct server_params *params, bool stdio,
+	struct server **srv_r)
+{
+	char *error = NULL;
+	int ret;
+
+	*srv_r = NULL;
+	if (stdio) {
+		server_run_stdio(params);
+		return 0;
+	}
+	if (server_bind(params, srv_r, &error) < 0) {
+		log_error("startup", "error=\"%s\"", error);
+		free(error);
+		return 1;
+	}
+	log_info("startup", "listeners=%zu", params->n_listeners);
+	ret = server_run(*srv_r) < 0 ? 1 : 0;
+	server_free(srv_r);
+	return ret;
+}

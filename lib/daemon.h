@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include "auth.h"
 #include "config.h"
+#include "server.h"
 
 struct daemon_state {
 	const char *prog;		/* "smtpd": messages, logs */
@@ -55,6 +56,14 @@ int daemon_start(struct daemon_state *st);
  * the listeners are those bound. 0, or -1 (logged) with the old kept.
  * Running sessions keep what they started with. */
 int daemon_reload(struct daemon_state *st);
+
+/* The end of a daemon's main(): with stdio one session on stdin and
+ * stdout (tests, inetd), else bind params' listeners and serve until
+ * told to stop; *srv_r is the running server meanwhile (for the reload
+ * callback), NULL after. The exit code: 0, or 1 when the listeners
+ * cannot be bound (logged). */
+int daemon_serve(const struct server_params *params, bool stdio,
+	struct server **srv_r);
 
 /* Free what st holds. */
 void daemon_clear(struct daemon_state *st);

@@ -126,11 +126,9 @@ main(int argc, char **argv)
 	};
 	static struct smtpd_ctx ctx;
 	struct server_params params;
-	struct server *srv = NULL;
 	const char *conf = NULL, *data = getenv("TERN_DATA");
 	const char *listener = NULL;
 	bool check = false, stdio = false, use_syslog = false;
-	char *error = NULL;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "c:tdh", longopts, NULL)) != -1) {
@@ -192,24 +190,11 @@ main(int argc, char **argv)
 	params.session = session_main;
 	params.reload = reload;
 	params.ctx = &ctx;
-	ret = 0;
-	if (stdio) {
-		if (pick_stdio_listener(&ctx, listener) < 0) {
-			fprintf(stderr, "smtpd: no listener named %s\n",
-			    listener);
-			ret = 2;
-		} else {
-			server_run_stdio(&params);
-		}
-	} else if (server_bind(&params, &srv, &error) < 0) {
-		log_error("startup", "error=\"%s\"", error);
-		free(error);
-		ret = 1;
+	if (stdio && pick_stdio_listener(&ctx, listener) < 0) {
+		fprintf(stderr, "smtpd: no listener named %s\n", listener);
+		ret = 2;
 	} else {
-		ctx.srv = srv;
-		log_info("startup", "listeners=%zu", params.n_listeners);
-		ret = server_run(srv) < 0 ? 1 : 0;
-		server_free(&srv);
+		ret = daemon_serve(&params, stdio, &ctx.srv);
 	}
 	daemon_clear(&ctx.d);
 	return ret;
