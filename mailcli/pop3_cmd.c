@@ -457,7 +457,9 @@ pop_fetch(struct mc_ctx *ctx, const char *maildir_opt, bool del)
 	(void)buf_appendf(&path, "%s/%s", buf_str(&dir), UIDL_RECORD_NAME);
 	/* the port as connected to: naming the default port in the
 	 * config later does not fetch everything again */
-	(void)buf_appendf(&key, "%s@%s:%u", s.a->user, s.host, s.port);
+	/* as fetchmail's .fetchids: the same mailbox over POP3 or POP3S
+	 * (110 or 995) is not fetched twice */
+	(void)buf_appendf(&key, "%s@%s", s.a->user, s.host);
 	if (read_file_max(buf_str(&path), UIDL_RECORD_MAX, &rec.data,
 	    &rec.len) < 0 && errno != ENOENT) {
 		mc_error("%s: %s", buf_str(&path), strerror(errno));

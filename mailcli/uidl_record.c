@@ -2,7 +2,8 @@
 /*
  * uidl_record: the file by which "pop fetch" remembers what it fetched
  * (<maildir>/.mailcli-uidl): one line "<key>\t<uidl>\n" per message,
- * key = user@host:port, so that several accounts share a Maildir. A
+ * key = user@host (not the port: POP3 and POP3S reach one mailbox), so
+ * that several accounts share a Maildir. A
  * UIDL is 1..70 printable characters (RFC 1939 7) and never reused for
  * another message of the mailbox, so lines whose UIDL the server no
  * longer lists can go. Pure: no I/O.

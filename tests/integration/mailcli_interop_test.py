@@ -734,9 +734,14 @@ class DovecotPop3(unittest.TestCase):
             self.assertEqual(got[i].replace(b"\r\n", b"\n"), stored)
         nfiles = len(os.listdir(os.path.join(md, "new")))
         # the second run fetches nothing (UIDLs are remembered per
-        # user@host:port, so over the same port)
+        # user@host), nor does one over POP3S on the other port
         r = js(["pop", "fetch", "--maildir", md], acct="alice")
         self.assertEqual(r["fetched"], 0)
+        r = js(["pop", "fetch", "--maildir", md], acct="alice-implicit")
+        self.assertEqual(r["fetched"], 0)
+        with open(os.path.join(md, ".mailcli-uidl")) as f:
+            keys = {ln.split("\t")[0] for ln in f if ln.strip()}
+        self.assertEqual(keys, {ALICE + "@127.0.0.1"})
         self.assertEqual(len(os.listdir(os.path.join(md, "new"))), nfiles)
         # delete over POP3: gone from the server's Maildir
         ok(["delete", "--protocol", "pop3", str(self.number(0))],
