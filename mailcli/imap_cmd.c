@@ -711,11 +711,7 @@ mc_cmd_fetch(struct mc_ctx *ctx, int argc, char **argv)
 		return EX_USAGE;
 	if (proto == MC_PROTO_POP3)
 		return mc_pop3_read(ctx, uid, true, false);
-	rc = mc_imap_open(ctx, &s);
-	if (rc == EX_OK)
-		rc = mc_imap_select(&s, folder, true);
-	if (rc == EX_OK)
-		rc = mc_imap_fetch_raw(&s, uid, &data, &len);
+	rc = mc_imap_get_message(ctx, &s, folder, true, uid, &data, &len);
 	if (rc == EX_OK && (fwrite(data, 1, len, stdout) != len ||
 	    fflush(stdout) != 0)) {
 		mc_error("stdout: %s", strerror(errno));

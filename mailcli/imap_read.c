@@ -219,11 +219,7 @@ mc_cmd_read(struct mc_ctx *ctx, int argc, char **argv)
 		return EX_USAGE;
 	if (proto == MC_PROTO_POP3)
 		return mc_pop3_read(ctx, uid, false, peek);
-	rc = mc_imap_open(ctx, &s);
-	if (rc == EX_OK)
-		rc = mc_imap_select(&s, folder, peek);
-	if (rc == EX_OK)
-		rc = mc_imap_fetch_raw(&s, uid, &data, &len);
+	rc = mc_imap_get_message(ctx, &s, folder, peek, uid, &data, &len);
 	if (rc == EX_OK)
 		rc = mc_show_message(ctx, uid, data, len);
 	if (rc == EX_OK && !peek)
@@ -397,11 +393,7 @@ mc_cmd_save(struct mc_ctx *ctx, int argc, char **argv)
 		mc_error("%s: %s", dir, strerror(errno));
 		return EX_CANTCREAT;
 	}
-	rc = mc_imap_open(ctx, &s);
-	if (rc == EX_OK)
-		rc = mc_imap_select(&s, folder, true);
-	if (rc == EX_OK)
-		rc = mc_imap_fetch_raw(&s, uid, &data, &len);
+	rc = mc_imap_get_message(ctx, &s, folder, true, uid, &data, &len);
 	mc_imap_close(&s);
 	if (rc == EX_OK)
 		rc = save_attachments(ctx, uid, data, len, dir);

@@ -513,3 +513,17 @@ mc_flag_new(const char *name)
 	}
 	return mailimap_flag_new_flag_keyword(xstrdup(name));
 }
+
+int
+mc_imap_get_message(struct mc_ctx *ctx, struct mc_imap *s,
+	const char *folder, bool readonly, uint32_t uid, char **data_r,
+	size_t *len_r)
+{
+	int rc = mc_imap_open(ctx, s);
+
+	if (rc == EX_OK)
+		rc = mc_imap_select(s, folder, readonly);
+	if (rc == EX_OK)
+		rc = mc_imap_fetch_raw(s, uid, data_r, len_r);
+	return rc;
+}

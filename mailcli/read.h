@@ -197,6 +197,12 @@ int mc_imap_uid_search(struct mc_imap *s, const char *criteria,
  * after *len_r bytes). EX_DATAERR when there is no such message. */
 int mc_imap_fetch_raw(struct mc_imap *s, uint32_t uid, char **data_r,
 	size_t *len_r);
+/* read, fetch --raw and save: connect, select folder (EXAMINE when
+ * readonly) and fetch uid as mc_imap_fetch_raw() does. s is open for
+ * mc_imap_close() whatever the result. */
+int mc_imap_get_message(struct mc_ctx *ctx, struct mc_imap *s,
+	const char *folder, bool readonly, uint32_t uid, char **data_r,
+	size_t *len_r);
 /* "1,4:7" or "3:*" into a libetpan set: 0, or -1 after a message. */
 int mc_uid_set_parse(const char *str, struct mailimap_set **set_r);
 /* A single UID: 0, or -1 after a message. */
