@@ -12,7 +12,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libssl-dev libconfig-dev libetpan-dev libcurl4-gnutls-dev check libcrypt-dev \
 libargon2-dev openssl ca-certificates"
 TEST_PKGS="python3 swaks libnet-ssleay-perl curl clang libclang-rt-14-dev \
-isync dovecot-imapd dovecot-pop3d postfix python3-aiosmtpd"
+isync msmtp s-nail dovecot-imapd dovecot-pop3d postfix python3-aiosmtpd"
 # The Thunderbird check (tests/gui/, "make check-gui"): about 300 MB, so
 # only with --gui; scripts/test.sh (CI) asks for it.
 GUI_PKGS="thunderbird xvfb xauth xdotool imagemagick x11-apps \

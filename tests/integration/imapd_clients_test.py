@@ -4,7 +4,9 @@
 # (every command it has that tern offers, and the ones tern does not
 # offer answered without losing the session), mbsync (isync) syncing the
 # user's folders both ways, twice, with nothing to do the second time,
-# and curl's imap:// (LIST, fetch by UID, byte-exact). One throw-away
+# curl's imap:// (LIST, fetch by UID, byte-exact), and s-nail (mailx)
+# reading, marking read and deleting over IMAP with STARTTLS and over
+# IMAPS, the certificate verified. One throw-away
 # smtpd + imapd (imapd_server.py). Commands that main does not have yet
 # (still NO [CANNOT] in imapd/cmd_todo.c) skip the tests that need them,
 # naming the command. Exits 77 when imapd or smtpd is not built.
@@ -29,6 +31,7 @@ from tern_server import DEMO_PASSWORD, DEMO_USER  # noqa: E402
 
 MBSYNC = shutil.which("mbsync")
 CURL = shutil.which("curl")
+SNAIL = shutil.which("s-nail")
 
 srv = None
 missing = set()
@@ -527,6 +530,58 @@ class CurlTest(unittest.TestCase):
         m = srv.login()
         m.delete(box)
         m.logout()
+
+
+@unittest.skipUnless(SNAIL, "s-nail is not installed")
+class SnailTest(unittest.TestCase):
+    """s-nail, the mailx of Debian, as a user reads mail from a shell."""
+
+    def snail(self, scheme, port, folder, commands, starttls=True):
+        user = DEMO_USER.replace("@", "%40")
+        # the certificate names localhost (s-nail does not match IPs)
+        url = "%s://%s@localhost:%d/%s" % (scheme, user, port, folder)
+        opts = ["-Sv15-compat", "-Stls-ca-file=" + srv.cert,
+                "-Spassword=" + DEMO_PASSWORD, "-Sheadline=%m|%f|%s"]
+        if starttls:
+            opts.append("-Simap-use-starttls")
+        with tempfile.TemporaryDirectory() as home:
+            r = subprocess.run([SNAIL, "-#", "-:/"] + opts + ["-f", url],
+                               input=commands.encode(),
+                               capture_output=True, timeout=60,
+                               env=dict(os.environ, HOME=home))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.decode("utf-8", "replace")
+
+    def test_read_mark_and_delete(self):
+        box = "snail-" + uuid.uuid4().hex[:6]
+        m = srv.login()
+        m.create(box)
+        for i in range(3):
+            m.append(box, None, None, message("snail %d" % i,
+                                              "body of snail %d\r\n" % i))
+        m.logout()
+        out = self.snail("imap", srv.ports["imap"], box,
+                         "headers\nprint 2\ndelete 3\nquit\n")
+        rows = [[f.strip(" >\u25b8NU") for f in ln.split("|")]
+                for ln in out.splitlines() if "|" in ln]
+        self.assertEqual([(r[0], r[2]) for r in rows],
+                         [("1", "snail 0"), ("2", "snail 1"),
+                          ("3", "snail 2")], out)
+        self.assertTrue(all(r[1].startswith("alice@remote.exam")
+                            for r in rows), out)
+        self.assertIn("body of snail 1", out)
+        m = srv.login()
+        m.select(box)
+        typ, data = m.uid("SEARCH", "ALL")
+        self.assertEqual(data, [b"1 2"])        # 3 deleted and expunged
+        self.assertIn(b"\\Seen", fetch_map(m, "2")[2])
+        self.assertNotIn(b"\\Seen", fetch_map(m, "1")[1])
+        m.logout()
+        # the same over IMAPS (implicit TLS)
+        out = self.snail("imaps", srv.ports["imaps"], box, "headers\n"
+                         "quit\n", starttls=False)
+        self.assertIn("snail 1", out)
+        self.assertNotIn("snail 2", out)
 
 
 if __name__ == "__main__":

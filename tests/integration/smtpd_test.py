@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 # Integration tests for smtpd with clients none of us wrote: Python's
-# smtplib, swaks and curl. One throw-away smtpd (tern_server.py) on free
+# smtplib, swaks, curl and msmtp. One throw-away smtpd (tern_server.py) on free
 # loopback ports serves the whole module: mx (no AUTH, local domains),
 # submission (STARTTLS + AUTH) and submissions (implicit TLS + AUTH).
 # Checks delivery into the right Maildir, byte for byte under the trace
@@ -442,6 +442,51 @@ class CurlTest(Base):
         self.curl("smtps://127.0.0.1:%d/client.example"
                   % server.ports["submissions"], "--cacert", server.cert,
                   "--user", "%s:%s" % (DEMO_USER, DEMO_PASSWORD))
+
+
+class MsmtpTest(Base):
+    """msmtp, the sendmail replacement many desktops and cron jobs use:
+    submission with STARTTLS or implicit TLS, the certificate verified,
+    AUTH; the message delivered as sent."""
+
+    def msmtp(self, port, starttls, password=DEMO_PASSWORD):
+        tok = token()
+        wire = make_message(tok, sender=DEMO_USER)
+        with tempfile.TemporaryDirectory() as d:
+            conf = os.path.join(d, "msmtprc")
+            with open(os.open(conf, os.O_WRONLY | os.O_CREAT, 0o600),
+                      "w") as f:
+                f.write("account default\nhost 127.0.0.1\nport %d\n"
+                        "tls on\ntls_starttls %s\ntls_trust_file %s\n"
+                        "auth on\nuser %s\npassword %s\nfrom %s\n"
+                        "timeout 20\nlogfile %s/log\n" % (
+                            port, "on" if starttls else "off",
+                            server.cert, DEMO_USER, password, DEMO_USER,
+                            d))
+            out = subprocess.run(["msmtp", "-C", conf, DEMO_USER],
+                                 input=wire, capture_output=True,
+                                 timeout=60)
+        return tok, wire, out
+
+    @unittest.skipUnless(have("msmtp"), "msmtp is not installed")
+    def test_starttls(self):
+        tok, wire, out = self.msmtp(server.ports["submission"], True)
+        self.assertEqual(out.returncode, 0, out.stderr.decode())
+        self.assertDelivered(DEMO_USER, tok, wire, DEMO_USER)
+
+    @unittest.skipUnless(have("msmtp"), "msmtp is not installed")
+    def test_implicit_tls(self):
+        tok, wire, out = self.msmtp(server.ports["submissions"], False)
+        self.assertEqual(out.returncode, 0, out.stderr.decode())
+        self.assertDelivered(DEMO_USER, tok, wire, DEMO_USER)
+
+    @unittest.skipUnless(have("msmtp"), "msmtp is not installed")
+    def test_wrong_password(self):
+        tok, wire, out = self.msmtp(server.ports["submission"], True,
+                                    password="not-" + DEMO_PASSWORD)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn(b"535", out.stderr)
+        self.assertEqual(find_delivered(DEMO_USER, tok), [])
 
 
 class RawTest(Base):
