@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * casefold: simple case folding and the folded substring search (see
- * casefold.h). ASCII needles in text without a character that folds to
- * ASCII from outside it are searched in place (Horspool with both cases
- * in the shift table); anything else is folded CASEFOLD_CHUNK bytes at a
- * time into the needle's window and searched with memmem().
+ * casefold: simple case folding, RFC 5051's decomposition, and the
+ * substring search on both (see casefold.h). ASCII needles in ASCII
+ * text are searched in place (Horspool with both cases in the shift
+ * table); anything else is folded CASEFOLD_CHUNK bytes at a time into
+ * the needle's window and searched with memmem().
  */
 #include <string.h>
 
@@ -12,10 +12,6 @@
 #include "tern.h"
 
 #include "casefold_table.h"
-
-/* has_fold_to_ascii() knows these two; a new table with more must
- * update it (and the unit test checks every code point). */
-_Static_assert(CASEFOLD_TO_ASCII_N == 2, "update has_fold_to_ascii()");
 
 static inline unsigned char
 ascii_lower(unsigned char c)
@@ -38,6 +34,33 @@ casefold_cp(uint32_t cp)
 		return cp;
 	return (uint32_t)((int32_t)cp + casefold_delta[casefold_page[cp >>
 	    CASEFOLD_SHIFT]][cp & ((1u << CASEFOLD_SHIFT) - 1)]);
+}
+
+_Static_assert(CASEMAP_KEY_BYTES_MAX <= CASEFOLD_KEY_BYTES_MAX,
+    "casefold.h: CASEFOLD_KEY_BYTES_MAX");
+
+/* The i;unicode-casemap key of cp when it is more than its folding:
+ * *n_r code points at the result; NULL when there is none. */
+static const uint32_t *
+casemap_key(uint32_t cp, size_t *n_r)
+{
+	size_t lo = 0, hi = CASEMAP_N;
+
+	if (cp < casemap_cp[0])
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (casemap_cp[mid] == cp) {
+			*n_r = casemap_len[mid];
+			return &casemap_pool[casemap_off[mid]];
+		}
+		if (casemap_cp[mid] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* The well-formed UTF-8 character at p[0..len) (RFC 3629; Unicode 15
@@ -117,8 +140,9 @@ casefold_utf8(const char *in, size_t len, char *out, size_t cap,
 	size_t *used_r)
 {
 	const unsigned char *p = (const unsigned char *)in;
-	size_t i = 0, o = 0, n;
-	char enc[CASEFOLD_UTF8_MAX];
+	size_t i = 0, o = 0, n, k, j, key_len;
+	char enc[CASEMAP_KEY_MAX * CASEFOLD_UTF8_MAX];
+	const uint32_t *key;
 	uint32_t cp, f;
 
 	while (i < len) {
@@ -136,6 +160,18 @@ casefold_utf8(const char *in, size_t len, char *out, size_t cap,
 			out[o++] = (char)p[i++];
 			continue;
 		}
+		if ((key = casemap_key(cp, &key_len)) != NULL) {
+			/* RFC 5051: decomposed, each part folded; all or
+			 * nothing */
+			for (j = 0, k = 0; j < key_len; j++)
+				k += utf8_encode(key[j], enc + k);
+			if (cap - o < k)
+				break;
+			memcpy(out + o, enc, k);
+			o += k;
+			i += n;
+			continue;
+		}
 		f = casefold_cp(cp);
 		if (f == cp) {
 			if (cap - o < n)
@@ -144,8 +180,7 @@ casefold_utf8(const char *in, size_t len, char *out, size_t cap,
 			o += n;
 		} else {
 			/* the folding may be longer or shorter than cp */
-			size_t k = utf8_encode(f, enc);
-
+			k = utf8_encode(f, enc);
 			if (cap - o < k)
 				break;
 			memcpy(out + o, enc, k);
@@ -161,12 +196,13 @@ struct casefold_needle *
 casefold_needle_new(struct span s, struct arena *a)
 {
 	struct casefold_needle *n = arena_alloc(a, sizeof(*n));
-	/* UNSAFE: a folded character is at most 4 bytes for one of at
-	 * least 1 byte: 4 * len + 1 always holds the folding */
-	char *p = arena_alloc(a, 4 * s.len + 1);
+	/* UNSAFE: the generator computed CASEFOLD_EXPANSION_MAX as the
+	 * most bytes out per byte in, so this always holds the result */
+	char *p = arena_alloc(a, CASEFOLD_EXPANSION_MAX * s.len + 1);
 	size_t used, i, m;
 
-	n->len = casefold_utf8(s.p, s.len, p, 4 * s.len, &used);
+	n->len = casefold_utf8(s.p, s.len, p, CASEFOLD_EXPANSION_MAX * s.len,
+	    &used);
 	p[n->len] = '\0';
 	n->p = p;
 	n->ascii = true;
@@ -190,27 +226,19 @@ casefold_needle_new(struct span s, struct arena *a)
 	return n;
 }
 
-/* Does hay hold a character outside ASCII that folds into it? Then an
- * ASCII needle may match it, and the text must be folded. */
+/* Is hay all ASCII? Any other character may fold or decompose into
+ * ASCII ("\u00e9" holds "e"), so only then is the text searched as it
+ * is. */
 static bool
-has_fold_to_ascii(struct span hay)
+all_ascii(struct span hay)
 {
-	const char *end = hay.p + hay.len, *q;
+	const unsigned char *p = (const unsigned char *)hay.p;
+	unsigned char any = 0;
+	size_t i;
 
-	/* U+017F LATIN SMALL LETTER LONG S folds to "s" */
-	for (q = hay.p; (q = memchr(q, 0xc5, (size_t)(end - q))) != NULL;
-	    q++) {
-		if (end - q >= 2 && (unsigned char)q[1] == 0xbf)
-			return true;
-	}
-	/* U+212A KELVIN SIGN folds to "k" */
-	for (q = hay.p; (q = memchr(q, 0xe2, (size_t)(end - q))) != NULL;
-	    q++) {
-		if (end - q >= 3 && (unsigned char)q[1] == 0x84 &&
-		    (unsigned char)q[2] == 0xaa)
-			return true;
-	}
-	return false;
+	for (i = 0; i < hay.len; i++)
+		any |= p[i];
+	return any < 0x80;
 }
 
 /* Horspool over the text as it is, ASCII case-insensitively. */
@@ -266,7 +294,7 @@ casefold_find(struct casefold_needle *n, struct span hay)
 		return true;
 	if (hay.len == 0)
 		return false;
-	if (n->ascii && !has_fold_to_ascii(hay))
+	if (n->ascii && all_ascii(hay))
 		return find_ascii(n, hay);
 	return find_folded(n, hay);
 }

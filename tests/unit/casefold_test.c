@@ -61,7 +61,11 @@ static const struct {
 	const char *in, *out;
 } folds[] = {
 	{ "Hello WORLD", "hello world" },
-	{ "\xc3\x89T\xc3\x89", "\xc3\xa9t\xc3\xa9" },		/* ÉTÉ */
+	/* ÉTÉ: folded, then decomposed (RFC 5051) */
+	{ "\xc3\x89T\xc3\x89", "e\xcc\x81te\xcc\x81" },
+	{ "\xef\xac\x81", "fi" },				/* ﬁ */
+	{ "\xef\xbc\xa1", "a" },				/* Ａ */
+	{ "\xc2\xa0", " " },				/* no-break space */
 	{ "STRA\xe1\xba\x9e" "E", "stra\xc3\x9f" "e" },		/* STRAẞE */
 	{ "\xce\x9f\xce\x94\xce\x9f\xce\xa3",			/* ΟΔΟΣ */
 	  "\xce\xbf\xce\xb4\xce\xbf\xcf\x83" },
@@ -101,7 +105,7 @@ START_TEST(test_utf8_cap)
 	size_t used, n, i = 0, total = 0;
 
 	n = casefold_utf8(in, strlen(in), out, 2, &used);
-	ck_assert_uint_eq(n, 1);	/* "a"; "é" (2 bytes) did not fit */
+	ck_assert_uint_eq(n, 1);	/* "a"; "e" U+0301 did not fit */
 	ck_assert_uint_eq(used, 1);
 	while (i < strlen(in)) {
 		n = casefold_utf8(in + i, strlen(in) - i, out, sizeof(out),
@@ -110,7 +114,7 @@ START_TEST(test_utf8_cap)
 		i += used;
 		total += n;
 	}
-	ck_assert_uint_eq(total, 1 + 2 + 1 + 3);
+	ck_assert_uint_eq(total, 1 + 3 + 1 + 3);
 }
 END_TEST
 
@@ -148,6 +152,18 @@ static const struct {
 	  "\xd1\x80", "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", true },
 	{ "\xd1\x91\xd0\xbb\xd0\xba\xd0\xb0", "\xd0\x81\xd0\x9b\xd0\x9a\xd0\x90",
 	  true },
+	/* RFC 5051: precomposed and decomposed alike, compatibility
+	 * characters as what they stand for, Hangul syllables as they are */
+	{ "caf\xc3\xa9", "cafe\xcc\x81", true },
+	{ "cafe\xcc\x81", "CAF\xc3\x89", true },
+	{ "un caf\xc3\xa9 noir", "cafe", true },
+	{ "cafe", "caf\xc3\xa9", false },
+	{ "\xef\xac\x81le", "FILE", true },
+	{ "hello\xc2\xa0world", "hello world", true },
+	{ "\xe2\x84\xab", "\xc3\xa5", true },		/* Angstrom sign, å */
+	{ "\xef\xbc\xa1\xef\xbc\xa2", "ab", true },	/* ＡＢ */
+	{ "\xed\x95\x9c\xea\xb8\x80", "\xed\x95\x9c", true },	/* 한글 */
+	{ "\xef\xb7\xba", "\xef\xb7\xba", true },		/* U+FDFA */
 	/* characters outside ASCII that fold into it */
 	{ "\xe2\x84\xaa" "elvin", "kelvin", true },
 	{ "\xe2\x84\xaa" "elvin", "KELVIN", true },

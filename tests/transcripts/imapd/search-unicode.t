@@ -3,7 +3,9 @@
 # raw UTF-8) and bodies in quoted-printable and base64, ISO-8859-1,
 # KOI8-R and UTF-8 (search/u1..u5.eml). Attachments that are not text/*
 # or message/* are not searched (as Dovecot). Simple folding: ẞ is ß,
-# final sigma is sigma, KELVIN SIGN is k, but ß is not ss.
+# final sigma is sigma, KELVIN SIGN is k, but ß is not ss. RFC 5051's
+# decomposition: a decomposed "été" finds the precomposed one, and "cet
+# e" is found in "cet été" (e + U+0301).
 @ preauth demo@example.test
 @ maildir mail/example.test/demo/Maildir
 @ file cur/1000000001.M1P1.test:2,S search/u1.eml 2024-04-01T12:00:00Z
@@ -30,6 +32,13 @@ C: 5 SEARCH CHARSET UTF-8 BODY {22+}
 C: TRÈS CHAUD CET ÉTÉ,
 S: * SEARCH 1
 S: 5 OK Search completed
+C: 5a SEARCH CHARSET UTF-8 BODY {7+}
+C: été
+S: * SEARCH 1
+S: 5a OK Search completed
+C: 5b SEARCH BODY "CHAUD CET E"
+S: * SEARCH 1
+S: 5b OK Search completed
 C: 6 SEARCH CHARSET UTF-8 BODY "softbreak"
 S: * SEARCH 1
 S: 6 OK Search completed
