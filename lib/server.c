@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server: the listener supervisor. The master binds every listener
- * (IPv6 sockets are V6ONLY, all are CLOEXEC and non-blocking), drops
- * privileges when root, then polls the listeners, its workers and a
- * self-pipe that the signal handlers write to, so signals are handled in
- * the loop and never inside a handler.
+ * (IPv6 sockets are V6ONLY, all are CLOEXEC and non-blocking), then
+ * polls the listeners, its workers and a self-pipe that the signal
+ * handlers write to, so signals are handled in the loop and never inside
+ * a handler. Started as root with a run_user, the master stays root (as
+ * Postfix's and Dovecot's masters do: a SIGHUP reload can then read a
+ * root-only key, as a renewed certificate's is) but reads nothing from
+ * the network; every worker and child becomes run_user, groups and all,
+ * before it touches a connection.
  *
  * Processes: with prefork 0 each connection gets a child forked for it.
  * With prefork N the master hands each connection to a pre-forked worker
@@ -277,14 +281,19 @@ server_free(struct server **srvp)
 	free(srv->fds);
 	free(srv->ports);
 	free(srv->children);
+	free(srv->run_as.groups);
 	free(srv);
 }
 
-/* Root with a run_user: become that user for good. */
+/* Root with a run_user: look the user up now, in the master (a child
+ * must not depend on NSS). 0, or -1 (logged). */
 static int
-drop_privileges(const char *user)
+resolve_run_user(struct server *srv)
 {
+	const char *user = srv->params.run_user;
+	struct server_identity *id = &srv->run_as;
 	struct passwd *pw;
+	int n = 16;
 
 	if (user == NULL || geteuid() != 0)
 		return 0;
@@ -299,21 +308,47 @@ drop_privileges(const char *user)
 		log_error("privileges", "run_user=%s error=\"is root\"", user);
 		return -1;
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		log_error("privileges", "run_user=%s error=\"%s\"", user,
-		    strerror(errno));
-		return -1;
+	for (;;) {
+		int want = n;
+
+		free(id->groups);
+		id->groups = xreallocarray(NULL, (size_t)n, sizeof(gid_t));
+		if (getgrouplist(pw->pw_name, pw->pw_gid, id->groups,
+		    &want) >= 0) {
+			id->n_groups = want;
+			break;
+		}
+		if (want <= n || want > 65536) {
+			log_error("privileges", "run_user=%s error=\"cannot "
+			    "list its groups\"", user);
+			return -1;
+		}
+		n = want;
 	}
-	/* Paranoia: root must be gone for good. */
-	if (setuid(0) == 0 || geteuid() == 0) {
-		log_error("privileges", "run_user=%s error=\"still root\"",
-		    user);
-		return -1;
-	}
-	log_info("privileges", "run_user=%s uid=%ld gid=%ld", user,
-	    (long)pw->pw_uid, (long)pw->pw_gid);
+	id->uid = pw->pw_uid;
+	id->gid = pw->pw_gid;
+	id->set = true;
+	log_info("privileges", "run_user=%s uid=%ld gid=%ld sessions=yes "
+	    "master=root", user, (long)id->uid, (long)id->gid);
 	return 0;
+}
+
+/* In a new child: become run_user for good, or exit. */
+static void
+drop_privileges(const struct server *srv)
+{
+	const struct server_identity *id = &srv->run_as;
+
+	if (!id->set)
+		return;
+	if (setgroups((size_t)id->n_groups, id->groups) < 0 ||
+	    setgid(id->gid) < 0 || setuid(id->uid) < 0 ||
+	    /* paranoia: root must be gone for good */
+	    setuid(0) == 0 || geteuid() == 0 || getegid() == 0) {
+		log_error("privileges", "uid=%ld error=\"cannot drop root: "
+		    "%s\"", (long)id->uid, strerror(errno));
+		_exit(1);
+	}
 }
 
 static int
@@ -449,6 +484,7 @@ child_setup(struct server *srv)
 		srv->children[i].fd = -1;
 	}
 	srv->n_children = 0;
+	drop_privileges(srv);
 }
 
 /* Run one session on fd, then close fd unless the session did. */
@@ -744,7 +780,7 @@ server_run(struct server *srv)
 	long long paused_until = 0;
 	int ret = 0, pool_timeout = -1;
 
-	if (drop_privileges(srv->params.run_user) < 0)
+	if (resolve_run_user(srv) < 0)
 		return -1;
 	if (install_signals() < 0) {
 		log_error("signals", "error=\"%s\"", strerror(errno));

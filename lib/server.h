@@ -39,7 +39,7 @@ struct server_params {
 	size_t n_listeners;
 	uint32_t max_sessions;
 	uint32_t max_sessions_per_ip;
-	const char *run_user;		/* NULL: stay who we are */
+	const char *run_user;		/* sessions' user; NULL: as we are */
 	/* SIGTERM: wait this long for sessions, then SIGTERM them (0: the
 	 * default, 30 s). */
 	uint32_t drain_timeout_ms;
@@ -80,8 +80,9 @@ void server_set_limits(struct server *srv, uint32_t max_sessions,
 /* New pool size and max_use (0: the default), e.g. from the reload
  * callback; prefork 0 forks per connection from then on. */
 void server_set_pool(struct server *srv, uint32_t prefork, uint32_t max_use);
-/* Drop privileges (if root and run_user set), then accept and hand each
- * connection to a worker (or a forked child) until SIGTERM/SIGINT;
+/* Accept and hand each connection to a worker (or a forked child),
+ * which runs as run_user when the master is root (the master stays
+ * root), until SIGTERM/SIGINT;
  * returns 0 after draining, -1 on a fatal error. Over a limit the session
  * still runs, with refuse_reason set. After a successful SIGHUP reload the
  * idle workers are replaced by fresh ones forked from the reloaded master.

@@ -43,8 +43,18 @@ struct server_child {
 	char addr[64];		/* the client of the session */
 };
 
+/* Who sessions run as (params.run_user), looked up once by the master. */
+struct server_identity {
+	bool set;		/* root with a run_user: drop in each child */
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;		/* supplementary groups, malloc()ed */
+	int n_groups;
+};
+
 struct server {
 	struct server_params params;
+	struct server_identity run_as;
 	int *fds;			/* one per listener; -1 once closed */
 	uint16_t *ports;
 	struct server_child *children;
@@ -63,7 +73,8 @@ struct server_child *child_new(struct server *srv, pid_t pid);
  * a failure is logged. */
 pid_t child_fork(void);
 /* In a new worker or child: forget the master's signal handling, its
- * listeners and the other workers' sockets, and unblock the signals. */
+ * listeners and the other workers' sockets, unblock the signals and
+ * become run_user for good (the process exits if that fails). */
 void child_setup(struct server *srv);
 /* Run one session on connection fd from listener li, then close fd
  * unless the session did. */

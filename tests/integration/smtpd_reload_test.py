@@ -3,12 +3,17 @@
 # SIGHUP reload of smtpd, seen by Python's smtplib: a new limit in the
 # config file applies to the sessions accepted after the signal; a broken
 # file or changed listeners leave the running configuration as it was.
+# Started as root with run_user, sessions run as that user while the
+# master stays root: a renewed certificate whose key only root may read
+# (as certbot leaves it) is taken by a SIGHUP, and mail still arrives.
 # Exits 77 (skip) when smtpd is not built.
 # Run: tests/integration/smtpd_reload_test.py [-v]
 
 import os
+import pwd
 import signal
 import smtplib
+import ssl
 import sys
 import time
 import unittest
@@ -83,6 +88,67 @@ class ReloadTest(unittest.TestCase):
         hup_and_wait(3)
         self.assertIn("listeners changed", server.log_text())
         self.assertEqual(ehlo_size(), 200000)
+
+
+def session_cert_der(srv):
+    """The certificate the submission port presents after STARTTLS."""
+    ctx = ssl.create_default_context(cafile=os.path.join(srv.data, "tls",
+                                                         "cert.pem"))
+    with smtplib.SMTP("127.0.0.1", srv.ports["submission"],
+                      timeout=10) as s:
+        s.starttls(context=ctx)
+        return s.sock.getpeercert(binary_form=True)
+
+
+@unittest.skipUnless(os.geteuid() == 0, "needs root")
+class RunUserTest(unittest.TestCase):
+
+    def test_root_only_key_renewed(self):
+        nobody = pwd.getpwnam("nobody")
+        srv = tern_server.TernServer()
+        srv.setup()
+        try:
+            with open(srv.conf, "a") as f:
+                f.write('run_user = "nobody";\n')
+            os.chmod(srv.data, 0o755)
+            for d in ("mail", "queue"):
+                for root, dirs, files in os.walk(os.path.join(srv.data,
+                                                              d)):
+                    os.chown(root, nobody.pw_uid, nobody.pw_gid)
+            tls = os.path.join(srv.data, "tls")
+            srv.start()
+            before = session_cert_der(srv)
+            # mail is written by a session, as nobody
+            tok = "runuser-%d" % time.monotonic_ns()
+            with smtplib.SMTP("127.0.0.1", srv.ports["mx"],
+                              timeout=10) as s:
+                s.sendmail("a@remote.example", tern_server.DEMO_USER,
+                           "Subject: %s\r\n\r\nbody\r\n" % tok)
+            new = os.path.join(srv.maildir(), "new")
+            names = os.listdir(new)
+            self.assertEqual(len(names), 1)
+            self.assertEqual(os.stat(os.path.join(new, names[0])).st_uid,
+                             nobody.pw_uid)
+            # a renewed certificate; the key readable by root only
+            os.rename(os.path.join(tls, "cert.pem"),
+                      os.path.join(tls, "old.pem"))
+            tern_server.make_cert(tls)
+            os.chmod(os.path.join(tls, "key.pem"), 0o600)
+            self.assertEqual(os.stat(os.path.join(tls, "key.pem")).st_uid, 0)
+            srv.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            while "reload result=" not in srv.log_text():
+                self.assertLess(time.monotonic(), deadline, srv.log_text())
+                time.sleep(0.05)
+            self.assertIn("reload result=ok", srv.log_text())
+            after = session_cert_der(srv)
+            self.assertNotEqual(before, after)
+            with open(os.path.join(tls, "cert.pem")) as f:
+                self.assertEqual(after, ssl.PEM_cert_to_DER_cert(f.read()))
+        finally:
+            report = srv.sanitizer_report()
+            srv.stop()
+        self.assertIsNone(report)
 
 
 def main():

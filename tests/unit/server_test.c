@@ -595,7 +595,27 @@ session_ids(struct server_client *c, void *ctx)
 		return;
 }
 
-/* Started as root with run_user: sessions run as that user. */
+/* The effective uid of process pid (/proc), -1 if unknown. */
+static long
+proc_uid(pid_t pid)
+{
+	char path[64], line[256];
+	long real, eff = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "Uid: %ld %ld", &real, &eff) == 2)
+			break;
+	}
+	fclose(f);
+	return eff;
+}
+
+/* Started as root with run_user: sessions run as that user, with its
+ * groups; the master stays root. */
 START_TEST(test_drop_privileges)
 {
 	struct server_params p = params_for(1, 0, 0);
@@ -611,6 +631,7 @@ START_TEST(test_drop_privileges)
 	    (long)pw->pw_uid, (long)pw->pw_gid, (long)pw->pw_gid);
 	p.run_user = "nobody";
 	p.session = session_ids;
+	p.prefork = (uint32_t)_i * 2;	/* forked per connection, a pool */
 	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
 	pid = fork_server(&srv);
 	fd = connect_to(AF_INET, ports[0]);
@@ -618,6 +639,8 @@ START_TEST(test_drop_privileges)
 	read_line(fd, line, sizeof(line));
 	ck_assert_str_eq(line, want);
 	close(fd);
+	/* the master stays root (a reload may read a root-only key) */
+	ck_assert_int_eq(proc_uid(pid), 0);
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
 	status = wait_server(pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -683,7 +706,7 @@ server_suite(void)
 	tcase_add_test(tc, test_pool_abort);
 	tcase_add_test(tc, test_pool_limits);
 	tcase_add_test(tc, test_pool_reload);
-	tcase_add_test(tc, test_drop_privileges);
+	tcase_add_loop_test(tc, test_drop_privileges, 0, 2);
 	tcase_add_test(tc, test_unknown_run_user);
 	tcase_add_test(tc, test_stdio);
 	suite_add_tcase(s, tc);
