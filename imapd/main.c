@@ -13,8 +13,8 @@
  *   -d               debug: protocol trace in the log
  * Start-up: config_load, bootstrap_data_dir, auth_db_open, TLS context,
  * server_bind, server_run. SIGHUP reloads the configuration, the users
- * file and the certificate for new sessions (as smtpd does); changed
- * listeners are refused, since they are bound once.
+ * file and the certificate for new sessions (as smtpd does), and binds
+ * the listeners added (closing those removed).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,7 +33,6 @@ struct imapd_ctx {
 	struct daemon_state d;		/* config, users, TLS */
 	struct listener_config stdio_listener;
 	const char *preauth;
-	struct server *srv;
 };
 
 static void
@@ -112,7 +111,7 @@ reload(void *ctx_p)
 	if (daemon_reload(&ctx->d) < 0)
 		return -1;
 	cfg = ctx->d.cfg;
-	server_set_limits(ctx->srv, cfg->imapd.max_sessions,
+	server_set_limits(ctx->d.srv, cfg->imapd.max_sessions,
 	    cfg->imapd.max_sessions_per_ip);
 	return 0;
 }
@@ -201,7 +200,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "imapd: no listener named %s\n", listener);
 		ret = 2;
 	} else {
-		ret = daemon_serve(&params, stdio, &ctx.srv);
+		ret = daemon_serve(&ctx.d, &params, stdio);
 	}
 	daemon_clear(&ctx.d);
 	return ret;

@@ -102,27 +102,6 @@ daemon_start(struct daemon_state *st)
 	return 0;
 }
 
-static bool
-same_listeners(const struct daemon_state *st, const struct tern_config *a,
-	const struct tern_config *b)
-{
-	const struct listener_config *la, *lb;
-	size_t na, nb, i;
-
-	la = st->listeners(a, &na);
-	lb = st->listeners(b, &nb);
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++) {
-		if (strcmp(la[i].name, lb[i].name) != 0 ||
-		    strcmp(la[i].address, lb[i].address) != 0 ||
-		    la[i].port != lb[i].port || la[i].mode != lb[i].mode ||
-		    la[i].tls != lb[i].tls || la[i].auth != lb[i].auth)
-			return false;
-	}
-	return true;
-}
-
 int
 daemon_reload(struct daemon_state *st)
 {
@@ -137,13 +116,20 @@ daemon_reload(struct daemon_state *st)
 		free(error);
 		return -1;
 	}
-	if (!same_listeners(st, &st->boot, &cfg)) {
-		log_error("reload", "error=\"listeners changed: restart %s "
-		    "to bind them\"", st->prog);
-		tls_ctx_free(&tls);
-		auth_db_free(&db);
-		config_clear(&cfg);
-		return -1;
+	if (st->srv != NULL) {
+		const struct listener_config *l;
+		size_t n;
+
+		/* the last step that may fail: nothing is switched yet */
+		l = st->listeners(&cfg, &n);
+		if (server_set_listeners(st->srv, l, n, &error) < 0) {
+			log_error("reload", "error=\"%s\"", error);
+			free(error);
+			tls_ctx_free(&tls);
+			auth_db_free(&db);
+			config_clear(&cfg);
+			return -1;
+		}
 	}
 	tls_ctx_free(&st->tls_ctx);
 	auth_db_free(&st->auth_db);
@@ -171,24 +157,24 @@ daemon_clear(struct daemon_state *st)
 }
 
 int
-daemon_serve(const struct server_params *params, bool stdio,
-	struct server **srv_r)
+daemon_serve(struct daemon_state *st, const struct server_params *params,
+	bool stdio)
 {
 	char *error = NULL;
 	int ret;
 
-	*srv_r = NULL;
+	st->srv = NULL;
 	if (stdio) {
 		server_run_stdio(params);
 		return 0;
 	}
-	if (server_bind(params, srv_r, &error) < 0) {
+	if (server_bind(params, &st->srv, &error) < 0) {
 		log_error("startup", "error=\"%s\"", error);
 		free(error);
 		return 1;
 	}
 	log_info("startup", "listeners=%zu", params->n_listeners);
-	ret = server_run(*srv_r) < 0 ? 1 : 0;
-	server_free(srv_r);
+	ret = server_run(st->srv) < 0 ? 1 : 0;
+	server_free(&st->srv);
 	return ret;
 }

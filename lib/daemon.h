@@ -3,9 +3,8 @@
  * daemon: what every daemon's master holds and does around its server
  * loop: the configuration, the users file and the TLS certificate,
  * loaded at start-up and again on SIGHUP (all or nothing: a reload that
- * fails in any part keeps what runs), and the log level they set. The
- * listeners are bound once; a reload that changes them is refused (a
- * restart binds them).
+ * fails in any part keeps what runs), and the log level they set. A
+ * reload binds the listeners added and closes those removed.
  */
 #ifndef TERN_DAEMON_H
 #define TERN_DAEMON_H
@@ -31,6 +30,8 @@ struct daemon_state {
 	const struct tern_config *cfg;	/* what new sessions use */
 	SSL_CTX *tls_ctx;		/* NULL: TLS is off (logged) */
 	struct auth_db *auth_db;
+	/* the running server (daemon_serve()), NULL before and after */
+	struct server *srv;
 };
 
 /*
@@ -52,18 +53,19 @@ int daemon_configure(struct daemon_state *st);
  * STARTTLS still takes mail; anything else is -1 (logged). */
 int daemon_start(struct daemon_state *st);
 
-/* SIGHUP: load everything anew, switch only when all of it loaded and
- * the listeners are those bound. 0, or -1 (logged) with the old kept.
- * Running sessions keep what they started with. */
+/* SIGHUP: load everything anew, and bind the listeners it names that
+ * are not bound yet (server_set_listeners(): those gone are closed);
+ * switch only when all of that worked. 0, or -1 (logged) with the old
+ * kept. Running sessions keep what they started with. */
 int daemon_reload(struct daemon_state *st);
 
 /* The end of a daemon's main(): with stdio one session on stdin and
  * stdout (tests, inetd), else bind params' listeners and serve until
- * told to stop; *srv_r is the running server meanwhile (for the reload
+ * told to stop; st->srv is the running server meanwhile (for the reload
  * callback), NULL after. The exit code: 0, or 1 when the listeners
  * cannot be bound (logged). */
-int daemon_serve(const struct server_params *params, bool stdio,
-	struct server **srv_r);
+int daemon_serve(struct daemon_state *st, const struct server_params *params,
+	bool stdio);
 
 /* Free what st holds. */
 void daemon_clear(struct daemon_state *st);

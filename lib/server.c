@@ -24,8 +24,9 @@
  * SIGTERM/SIGINT: close the listeners and the idle workers, wait
  * drain_timeout_ms for the sessions, SIGTERM the rest, return 0. SIGHUP:
  * params.reload(), then fresh workers (forked from the reloaded master)
- * replace the idle ones; busy ones exit after their session. Listener
- * addresses are not re-read: changing them needs a restart.
+ * replace the idle ones; busy ones exit after their session. The reload
+ * callback may change the listeners (server_set_listeners()): those
+ * still configured keep their sockets (and their queued connections).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -228,6 +229,87 @@ server_bind(const struct server_params *params, struct server **srv_r,
 		    l->address, (unsigned)srv->ports[i]);
 	}
 	*srv_r = srv;
+	return 0;
+}
+
+/* The socket of srv's listener bound to l's address and port, or -1. */
+static int
+take_bound(struct server *srv, const struct listener_config *l,
+	uint16_t *port_r)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < srv->params.n_listeners; i++) {
+		const struct listener_config *o = &srv->params.listeners[i];
+
+		if (srv->fds[i] < 0 || o->port != l->port ||
+		    strcmp(o->address, l->address) != 0)
+			continue;
+		fd = srv->fds[i];
+		*port_r = srv->ports[i];
+		srv->fds[i] = -1;
+		return fd;
+	}
+	return -1;
+}
+
+int
+server_set_listeners(struct server *srv,
+	const struct listener_config *listeners, size_t n, char **error_r)
+{
+	int *fds = xcalloc(n > 0 ? n : 1, sizeof(*fds));
+	uint16_t *ports = xcalloc(n > 0 ? n : 1, sizeof(*ports));
+	bool *kept = xcalloc(n > 0 ? n : 1, sizeof(*kept));
+	size_t i, j;
+
+	/* first what is new, so that a failure changes nothing */
+	for (i = 0; i < n; i++) {
+		fds[i] = -1;
+		for (j = 0; j < srv->params.n_listeners; j++) {
+			const struct listener_config *o =
+			    &srv->params.listeners[j];
+
+			if (srv->fds[j] >= 0 && o->port == listeners[i].port &&
+			    strcmp(o->address, listeners[i].address) == 0)
+				kept[i] = true;
+		}
+		if (!kept[i] && bind_one(&listeners[i], &fds[i], &ports[i],
+		    error_r) < 0) {
+			while (i-- > 0) {
+				if (!kept[i])
+					(void)close(fds[i]);
+			}
+			free(fds);
+			free(ports);
+			free(kept);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (kept[i])
+			fds[i] = take_bound(srv, &listeners[i], &ports[i]);
+		log_info("listen", "name=%s addr=%s port=%u%s",
+		    listeners[i].name, listeners[i].address,
+		    (unsigned)ports[i], kept[i] ? " kept=yes" : "");
+	}
+	/* what is left is no longer configured */
+	for (j = 0; j < srv->params.n_listeners; j++) {
+		if (srv->fds[j] >= 0) {
+			log_info("unlisten", "name=%s addr=%s port=%u",
+			    srv->params.listeners[j].name,
+			    srv->params.listeners[j].address,
+			    (unsigned)srv->ports[j]);
+			(void)close(srv->fds[j]);
+		}
+	}
+	free(srv->fds);
+	free(srv->ports);
+	free(kept);
+	srv->fds = fds;
+	srv->ports = ports;
+	srv->params.listeners = listeners;
+	srv->params.n_listeners = n;
 	return 0;
 }
 
@@ -775,7 +857,7 @@ drain(struct server *srv)
 int
 server_run(struct server *srv)
 {
-	size_t n = srv->params.n_listeners, i;
+	size_t i;
 	struct poll_set ps = { NULL, NULL, 0, 0 };
 	long long paused_until = 0;
 	int ret = 0, pool_timeout = -1;
@@ -819,9 +901,13 @@ server_run(struct server *srv)
 				log_info("reload", "result=ok");
 				/* Workers have the old state: replace. */
 				pool_retire_all(srv);
+				/* the listeners may have changed under ps:
+				 * accept at the next poll */
+				pool_timeout = pool_tend(srv);
+				continue;
 			}
 		}
-		for (i = 0; !paused && i < n; i++) {
+		for (i = 0; !paused && i < srv->params.n_listeners; i++) {
 			if ((ps.pfds[i + 1].revents & POLLIN) == 0)
 				continue;
 			if (!accept_one(srv, i))

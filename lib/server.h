@@ -77,6 +77,16 @@ uint16_t server_listener_port(const struct server *srv, size_t i);
  * to connections accepted from then on. */
 void server_set_limits(struct server *srv, uint32_t max_sessions,
 	uint32_t max_sessions_per_ip);
+/*
+ * Listen on listeners[0..n) from now on, e.g. from the reload callback:
+ * a listener whose address and port are bound already keeps its socket
+ * (and the connections queued on it), the others are bound anew, and
+ * those no longer in the list are closed. All or nothing: -1 with
+ * *error_r (malloc'ed) when one cannot be bound, the old ones kept.
+ * listeners must stay valid until the next call or server_free().
+ */
+int server_set_listeners(struct server *srv,
+	const struct listener_config *listeners, size_t n, char **error_r);
 /* New pool size and max_use (0: the default), e.g. from the reload
  * callback; prefork 0 forks per connection from then on. */
 void server_set_pool(struct server *srv, uint32_t prefork, uint32_t max_use);

@@ -11,8 +11,9 @@
  * Start-up: config_load, bootstrap_data_dir, auth_db_open, TLS context,
  * server_bind, server_run (sessions in pre-forked workers: smtpd.prefork,
  * smtpd.max_use). SIGHUP re-reads the configuration, the users
- * file and the certificate for the sessions accepted next; the bound
- * listeners stay those of the start (changing them needs a restart).
+ * file and the certificate for the sessions accepted next, and binds
+ * the listeners added (closing those removed; unchanged ones keep their
+ * sockets).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -30,7 +31,6 @@
 struct smtpd_ctx {
 	struct daemon_state d;		/* config, users, TLS */
 	struct listener_config stdio_listener;
-	struct server *srv;
 };
 
 static void
@@ -107,9 +107,9 @@ reload(void *ctx_p)
 	if (daemon_reload(&ctx->d) < 0)
 		return -1;
 	cfg = ctx->d.cfg;
-	server_set_limits(ctx->srv, cfg->smtpd.max_sessions,
+	server_set_limits(ctx->d.srv, cfg->smtpd.max_sessions,
 	    cfg->smtpd.max_sessions_per_ip);
-	server_set_pool(ctx->srv, cfg->smtpd.prefork, cfg->smtpd.max_use);
+	server_set_pool(ctx->d.srv, cfg->smtpd.prefork, cfg->smtpd.max_use);
 	return 0;
 }
 
@@ -194,7 +194,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "smtpd: no listener named %s\n", listener);
 		ret = 2;
 	} else {
-		ret = daemon_serve(&params, stdio, &ctx.srv);
+		ret = daemon_serve(&ctx.d, &params, stdio);
 	}
 	daemon_clear(&ctx.d);
 	return ret;

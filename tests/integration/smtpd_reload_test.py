@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # SIGHUP reload of smtpd, seen by Python's smtplib: a new limit in the
 # config file applies to the sessions accepted after the signal; a broken
-# file or changed listeners leave the running configuration as it was.
+# file, or a port that cannot be bound, leaves the running configuration
+# as it was; a listener moved to another port is bound there, and the
+# old port closed, by the reload.
 # Started as root with run_user, sessions run as that user while the
 # master stays root: a renewed certificate whose key only root may read
 # (as certbot leaves it) is taken by a SIGHUP, and mail still arrives.
@@ -13,6 +15,7 @@ import os
 import pwd
 import signal
 import smtplib
+import socket
 import ssl
 import sys
 import time
@@ -81,13 +84,34 @@ class ReloadTest(unittest.TestCase):
         self.assertIn("reload result=failed", server.log_text())
         self.assertEqual(ehlo_size(), 200000)
 
-        # Listeners are bound once: a changed port is refused.
-        port = str(server.ports["mx"])
-        write_conf(original.replace("port = %s;" % port,
-                                    "port = %d;" % tern_server.free_port()))
-        hup_and_wait(3)
-        self.assertIn("listeners changed", server.log_text())
-        self.assertEqual(ehlo_size(), 200000)
+        # A port another process holds: the reload fails as a whole.
+        old = server.ports["mx"]
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 0))
+            holder.listen(1)
+            write_conf(original.replace(
+                "port = %d;" % old,
+                "port = %d;" % holder.getsockname()[1]).replace(
+                "max_message_size = 100000;", "max_message_size = 300000;"))
+            hup_and_wait(3)
+            self.assertEqual(server.log_text().count("reload result=failed"),
+                             2)
+            self.assertEqual(ehlo_size(), 200000)
+
+        # A new port for the MX listener: bound by the reload, the old
+        # one closed, the other listeners kept as they were.
+        new = tern_server.free_port()
+        write_conf(original.replace("port = %d;" % old, "port = %d;" % new))
+        hup_and_wait(4)
+        self.assertEqual(server.log_text().count("reload result=ok"), 2)
+        server.ports["mx"] = new
+        self.assertEqual(ehlo_size(), 100000)
+        with self.assertRaises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", old), timeout=5).close()
+        self.assertIn("kept=yes", server.log_text())
+        with smtplib.SMTP("127.0.0.1", server.ports["submission"],
+                          timeout=10) as s:
+            self.assertEqual(s.ehlo("client.example")[0], 250)
 
 
 def session_cert_der(srv):

@@ -595,6 +595,100 @@ session_ids(struct server_client *c, void *ctx)
 		return;
 }
 
+/* The server the reload callback below changes, and what to. */
+static struct server *rebind_srv;
+static struct listener_config rebind_to[1] = {
+	{ .name = "new", .address = "127.0.0.1", .port = 0 },
+};
+
+static int
+reload_rebind(void *ctx)
+{
+	char *error = NULL;
+
+	(void)ctx;
+	reloads++;
+	if (server_set_listeners(rebind_srv, rebind_to, 1, &error) < 0) {
+		free(error);
+		return -1;
+	}
+	return 0;
+}
+
+/* A port nothing listens on (the kernel's pick, closed again). */
+static uint16_t
+free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+/* A reload that names other listeners: the new one is bound, the old
+ * one closed; one that cannot be bound changes nothing. */
+START_TEST(test_reload_listeners)
+{
+	struct server_params p = params_for(1, 0, 0);
+	struct listener_config taken = { .name = "taken",
+	    .address = "127.0.0.1", .port = 0 };
+	struct server *srv;
+	char *error = NULL, line[256];
+	uint16_t old_port;
+	int fd, i, status;
+	pid_t pid;
+
+	p.reload = reload_rebind;
+	ck_assert_int_eq(server_bind(&p, &srv, &error), 0);
+	old_port = server_listener_port(srv, 0);
+	/* a port in use (by the listener itself, named by its number
+	 * rather than 0): refused, the old listener as it was */
+	taken.port = old_port;
+	{
+		struct listener_config both[2] = { listeners[0], taken };
+
+		both[0].port = free_port();
+		ck_assert_int_eq(server_set_listeners(srv, both, 2, &error),
+		    -1);
+		ck_assert_ptr_nonnull(error);
+		free(error);
+		error = NULL;
+	}
+	ck_assert_uint_eq(server_listener_port(srv, 0), old_port);
+	rebind_to[0].port = free_port();
+	rebind_srv = srv;
+	pid = fork_server(&srv);
+	fd = connect_to(AF_INET, old_port);
+	ck_assert_int_ge(fd, 0);
+	read_line(fd, line, sizeof(line));
+	ck_assert(starts_with(line, "ok "));
+	ck_assert(strstr(line, "listener=mx") != NULL);
+	close(fd);
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	for (i = 0; i < 500; i++) {
+		fd = connect_to(AF_INET, rebind_to[0].port);
+		if (fd >= 0)
+			break;
+		usleep(10000);
+	}
+	ck_assert_int_ge(fd, 0);
+	read_line(fd, line, sizeof(line));
+	ck_assert_msg(strstr(line, "listener=new") != NULL, "%s", line);
+	close(fd);
+	ck_assert(wait_refused(old_port));
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	status = wait_server(pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
 /* The effective uid of process pid (/proc), -1 if unknown. */
 static long
 proc_uid(pid_t pid)
@@ -707,6 +801,7 @@ server_suite(void)
 	tcase_add_test(tc, test_pool_limits);
 	tcase_add_test(tc, test_pool_reload);
 	tcase_add_loop_test(tc, test_drop_privileges, 0, 2);
+	tcase_add_test(tc, test_reload_listeners);
 	tcase_add_test(tc, test_unknown_run_user);
 	tcase_add_test(tc, test_stdio);
 	suite_add_tcase(s, tc);
