@@ -71,8 +71,8 @@ static int
 pick_stdio_listener(struct imapd_ctx *ctx, const char *name)
 {
 	static struct listener_config plain = {
-		"imap", "127.0.0.1", 143, LISTENER_MX, LISTENER_TLS_STARTTLS,
-		true
+		.name = "imap", .address = "127.0.0.1", .port = 143,
+		.mode = LISTENER_MX, .tls = LISTENER_TLS_STARTTLS, .auth = true
 	};
 	size_t i;
 

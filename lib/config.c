@@ -588,6 +588,9 @@ static const struct key_def listener_keys[] = {
 	{ "auth", KEY_BOOL, offsetof(struct listener_config, auth),
 	  0, 0, NULL, NULL, NULL, NULL,
 	  "offer AUTH (always on for submission)" },
+	{ "proxy_protocol", KEY_BOOL, offsetof(struct listener_config, proxy),
+	  0, 0, NULL, NULL, NULL, NULL,
+	  "a load balancer's PROXY header (v1 or v2) comes first" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -605,6 +608,9 @@ static const struct key_def imap_listener_keys[] = {
 	{ "tls", KEY_ENUM, offsetof(struct listener_config, tls),
 	  0, 0, tls_names, NULL, NULL, NULL,
 	  "\"none\", \"starttls\" or \"implicit\"" },
+	{ "proxy_protocol", KEY_BOOL, offsetof(struct listener_config, proxy),
+	  0, 0, NULL, NULL, NULL, NULL,
+	  "a load balancer's PROXY header (v1 or v2) comes first" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -43,6 +43,9 @@ struct listener_config {
 	enum listener_mode mode;
 	enum listener_tls tls;
 	bool auth;		/* offer AUTH (always true for submission) */
+	/* a PROXY protocol header (v1 or v2, lib/proxy) comes first, from
+	 * a load balancer: the client is who it names */
+	bool proxy;
 };
 
 struct smtpd_config {

@@ -48,6 +48,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "proxy.h"
 #include "server_private.h"
 #include "str.h"
 #include "xmalloc.h"
@@ -64,6 +65,8 @@
 #define SERVER_ACCEPT_PAUSE_MS 1000
 /* Sessions per worker when params.max_use is 0 (Postfix's max_use). */
 #define SERVER_MAX_USE_DEFAULT 100
+/* A proxy_protocol listener's header must be there within this. */
+#define SERVER_PROXY_TIMEOUT_MS 10000
 
 static const char *const refuse_reasons[SERVER_REFUSE_COUNT] = {
 	[SERVER_REFUSE_NONE] = NULL,
@@ -510,7 +513,8 @@ reap(struct server *srv)
 	}
 }
 
-/* Why a new client from addr is refused, or SERVER_REFUSE_NONE. */
+/* Why a new client from addr (NULL: no per-IP limit) is refused, or
+ * SERVER_REFUSE_NONE. */
 static enum server_refuse
 check_limits(const struct server *srv, const char *addr)
 {
@@ -521,7 +525,7 @@ check_limits(const struct server *srv, const char *addr)
 		if (!srv->children[i].busy || srv->children[i].refused)
 			continue;
 		total++;
-		if (strcmp(srv->children[i].addr, addr) == 0)
+		if (addr != NULL && strcmp(srv->children[i].addr, addr) == 0)
 			same++;
 	}
 	if (srv->params.max_sessions != 0 && total >= srv->params.max_sessions)
@@ -569,6 +573,51 @@ child_setup(struct server *srv)
 	drop_privileges(srv);
 }
 
+/* Read the PROXY header a proxy_protocol listener's connection starts
+ * with, not a byte more, by the deadline: what it says in *info. 0, or
+ * -1 (logged; the caller closes the connection unanswered). */
+static int
+read_proxy_header(int fd, struct proxy_info *info, const char *peer)
+{
+	unsigned char buf[PROXY_HEADER_MAX];
+	size_t len = 0, need = PROXY_HEADER_MIN;
+	long long deadline = clock_monotonic_ms() + SERVER_PROXY_TIMEOUT_MS;
+	const char *error = "no header in time";
+	int r;
+
+	for (;;) {
+		while (len < need) {
+			struct pollfd pfd = { fd, POLLIN, 0 };
+			long long left = deadline - clock_monotonic_ms();
+			ssize_t n;
+
+			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+				goto fail;
+			n = recv(fd, buf + len, need - len, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				error = n == 0 ? "closed before its header" :
+				    strerror(errno);
+				goto fail;
+			}
+			len += (size_t)n;
+		}
+		r = proxy_parse(buf, len, info, &need, &error);
+		if (r > 0 && (size_t)r == len)
+			return 0;
+		if (r != 0)
+			goto fail;
+		if (need > sizeof(buf) || need <= len) {
+			error = "header too long";
+			goto fail;
+		}
+	}
+fail:
+	log_warn("proxy", "peer=[%s] error=\"%s\"", peer, error);
+	return -1;
+}
+
 /* Run one session on fd, then close fd unless the session did. */
 void
 child_serve(struct server *srv, size_t li, int fd,
@@ -588,6 +637,23 @@ child_serve(struct server *srv, size_t li, int fd,
 	if (getsockname(fd, (struct sockaddr *)&local, &len) == 0)
 		sockaddr_text(&local, client.local_addr,
 		    sizeof(client.local_addr), &client.local_port, NULL);
+	if (client.listener->proxy) {
+		struct proxy_info info;
+
+		if (read_proxy_header(fd, &info, client.addr) < 0) {
+			(void)close(fd);
+			return;
+		}
+		/* the balancer's client; loopback only if that is */
+		if (!info.local) {
+			sockaddr_text(&info.src, client.addr,
+			    sizeof(client.addr), &client.port,
+			    &client.loopback);
+			sockaddr_text(&info.dst, client.local_addr,
+			    sizeof(client.local_addr), &client.local_port,
+			    NULL);
+		}
+	}
 	client.refuse_reason = refuse_reasons[refuse];
 	srv->params.session(&client, srv->params.ctx);
 	/* The same socket still open: close it. If the session closed it,
@@ -673,7 +739,10 @@ accept_one(struct server *srv, size_t li)
 		return true;
 	}
 	sockaddr_text(&peer, addr, sizeof(addr), &port, NULL);
-	refuse = check_limits(srv, addr);
+	/* behind a balancer every client has its address: no per-IP
+	 * limit until the session knows the client's */
+	refuse = check_limits(srv, srv->params.listeners[li].proxy ? NULL :
+	    addr);
 	if (refuse != SERVER_REFUSE_NONE &&
 	    count_refused(srv) >= SERVER_REFUSED_MAX) {
 		log_warn("refuse", "client=[%s]:%u reason=\"%s\" answered=no",

@@ -68,8 +68,8 @@ static int
 pick_stdio_listener(struct smtpd_ctx *ctx, const char *name)
 {
 	static struct listener_config mx = {
-		"mx", "127.0.0.1", 25, LISTENER_MX, LISTENER_TLS_STARTTLS,
-		false
+		.name = "mx", .address = "127.0.0.1", .port = 25,
+		.mode = LISTENER_MX, .tls = LISTENER_TLS_STARTTLS
 	};
 	size_t i;
 

@@ -25,11 +25,12 @@ static char mail_root[300], queue_dir[300], users[300];
 static char *domains[] = { "example.test" };
 static struct tern_config cfg;
 static struct listener_config mx = {
-	"mx", "127.0.0.1", 25, LISTENER_MX, LISTENER_TLS_STARTTLS, false
+	.name = "mx", .address = "127.0.0.1", .port = 25, .mode = LISTENER_MX,
+	.tls = LISTENER_TLS_STARTTLS
 };
 static struct listener_config sub = {
-	"submission", "127.0.0.1", 587, LISTENER_SUBMISSION,
-	LISTENER_TLS_STARTTLS, true
+	.name = "submission", .address = "127.0.0.1", .port = 587,
+	.mode = LISTENER_SUBMISSION, .tls = LISTENER_TLS_STARTTLS, .auth = true
 };
 static struct server_client client = {
 	.fd = -1, .addr = "192.0.2.7", .port = 41234, .loopback = false,
@@ -382,7 +383,8 @@ END_TEST
 START_TEST(test_plaintext_rules)
 {
 	static struct listener_config mx_auth = {
-		"mx", "127.0.0.1", 25, LISTENER_MX, LISTENER_TLS_STARTTLS, true
+		.name = "mx", .address = "127.0.0.1", .port = 25,
+		.mode = LISTENER_MX, .tls = LISTENER_TLS_STARTTLS, .auth = true
 	};
 	static const char script[] = "EHLO c\r\n" AUTH_DEMO "QUIT\r\n";
 	char *out;
