@@ -62,6 +62,7 @@ const char config_embedded_default[] =
 	"  max_line_length = 2048;\n"
 	"  command_timeout = 300;\n"
 	"  data_timeout = 180;\n"
+	"  min_data_rate = 500;\n"
 	"  max_sessions = 100;\n"
 	"  max_sessions_per_ip = 20;\n"
 	"  prefork = 8;\n"
@@ -834,6 +835,10 @@ static const struct key_def smtpd_keys[] = {
 	  1, 3600, NULL, NULL, NULL, NULL, "seconds" },
 	{ "data_timeout", KEY_U32, offsetof(struct smtpd_config, data_timeout),
 	  1, 3600, NULL, NULL, NULL, NULL, "seconds" },
+	{ "min_data_rate", KEY_U32,
+	  offsetof(struct smtpd_config, min_data_rate),
+	  0, 1000000000, NULL, NULL, NULL, NULL,
+	  "bytes/s after data_timeout; 0: none" },
 	{ "max_sessions", KEY_U32, offsetof(struct smtpd_config, max_sessions),
 	  1, 100000, NULL, NULL, NULL, NULL, NULL },
 	{ "max_sessions_per_ip", KEY_U32,

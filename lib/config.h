@@ -57,6 +57,9 @@ struct smtpd_config {
 	uint32_t max_line_length;	/* command line, RFC 5321 4.5.3.1.4 */
 	uint32_t command_timeout;	/* seconds, RFC 5321 4.5.3.2.7: 300 */
 	uint32_t data_timeout;		/* seconds per DATA block: 180 */
+	/* bytes a second a message must come in at after data_timeout
+	 * (Postfix's smtpd_min_data_rate); 0: no minimum */
+	uint32_t min_data_rate;
 	uint32_t max_sessions;
 	uint32_t max_sessions_per_ip;
 	uint32_t prefork;		/* idle worker processes; 0: fork per

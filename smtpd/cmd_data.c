@@ -6,15 +6,37 @@
  * can end a message here and smuggle commands (the SMTP smuggling class,
  * Postfix smtpd_forbid_bare_newline, chasquid). Dot-stuffing is undone
  * (RFC 5321 4.5.2). The size limit is enforced while streaming: the
- * rest is read and dropped, then 552 5.3.4.
+ * rest is read and dropped, then 552 5.3.4. Besides the idle timeout for
+ * each read, a message (a DATA, a BDAT chunk) must arrive within
+ * data_timeout plus its size at min_data_rate (Postfix's
+ * smtpd_min_data_rate): a client that trickles bytes cannot hold a
+ * session for the hour of the session deadline.
  */
 #include <inttypes.h>
 
 #include "smtpd.h"
+#include "clock.h"
 #include "deliver.h"
 #include "log.h"
 #include "str.h"
 #include "tern.h"
+
+/* The stream's deadline while data comes in: data_timeout after start,
+ * plus a second for each min_data_rate bytes received, and never past
+ * the session's. */
+static void
+data_deadline(struct smtp_session *s, long long start_ms, uint64_t bytes)
+{
+	uint32_t rate = s->cfg->smtpd.min_data_rate;
+	long long until;
+
+	if (rate == 0 || s->deadline == 0)
+		return;
+	until = start_ms / 1000 + (long long)s->cfg->smtpd.data_timeout +
+	    (long long)(bytes / rate);
+	stream_set_deadline(s->stream, until < s->deadline ? (long)until :
+	    s->deadline);
+}
 
 /* End the transaction after the final reply of DATA or BDAT LAST. */
 static void
@@ -38,6 +60,8 @@ finish(struct smtp_session *s, struct reply *r, uint64_t size)
 static void
 io_failure(struct smtp_session *s, struct reply *r, int n)
 {
+	/* the reply goes out under the session's deadline again */
+	stream_set_deadline(s->stream, s->deadline);
 	if (n == -1 && stream_timed_out(s->stream)) {
 		reply_std(r, RPL_TIMEOUT);
 	} else {
@@ -56,6 +80,7 @@ cmd_data(struct smtp_session *s, struct span args, struct reply *r)
 	uint64_t size = 0, max = s->cfg->smtpd.max_message_size;
 	enum tern_err err;
 	bool too_big = false;
+	long long start;
 
 	if (args.len > 0) {
 		reply_set(r, 501, "5.5.4", "Syntax: DATA (no arguments)");
@@ -72,11 +97,13 @@ cmd_data(struct smtp_session *s, struct span args, struct reply *r)
 		return;
 	}
 	stream_set_timeout(s->stream, (int)s->cfg->smtpd.data_timeout * 1000);
+	start = clock_monotonic_ms();
 	for (;;) {
 		enum stream_eol eol;
 		struct span line;
 		int n;
 
+		data_deadline(s, start, size);
 		n = stream_read_line(s->stream, &s->line, SMTP_DATA_LINE_MAX,
 		    &eol);
 		if (n == 0 || n == -1) {
@@ -85,6 +112,7 @@ cmd_data(struct smtp_session *s, struct span args, struct reply *r)
 		}
 		if (n == -2) {
 			/* we cannot tell how the dropped line ended */
+			stream_set_deadline(s->stream, s->deadline);
 			reply_std(r, RPL_LINE_TOO_LONG);
 			r->close = true;
 			smtp_tx_reset(s);
@@ -96,6 +124,7 @@ cmd_data(struct smtp_session *s, struct span args, struct reply *r)
 			log_warn("smuggling", "client=%s bare=%s",
 			    smtp_client_name(s), eol == STREAM_EOL_LF ? "LF" :
 			    "CR");
+			stream_set_deadline(s->stream, s->deadline);
 			reply_std(r, RPL_BARE_LF);
 			smtp_tx_reset(s);
 			return;
@@ -115,6 +144,7 @@ cmd_data(struct smtp_session *s, struct span args, struct reply *r)
 			(void)deliver_write(s->tx.delivery, "\r\n", 2);
 		}
 	}
+	stream_set_deadline(s->stream, s->deadline);
 	if (too_big) {
 		reply_std(r, RPL_TOO_BIG);
 		smtp_tx_reset(s);
@@ -128,21 +158,27 @@ cmd_data(struct smtp_session *s, struct span args, struct reply *r)
 static int
 read_chunk(struct smtp_session *s, uint64_t n, struct delivery *d)
 {
+	long long start = clock_monotonic_ms();
+	uint64_t got = 0;
+	int ret = 1;
+
 	stream_set_timeout(s->stream, (int)s->cfg->smtpd.data_timeout * 1000);
 	while (n > 0) {
 		size_t take = n > SMTP_BDAT_READ_MAX ? SMTP_BDAT_READ_MAX :
 		    (size_t)n;
-		int ret;
 
+		data_deadline(s, start, got);
 		buf_reset(&s->line);
 		ret = stream_read_exact(s->stream, &s->line, take);
 		if (ret != 1)
-			return ret;
+			break;
 		if (d != NULL)
 			(void)deliver_write(d, s->line.data, s->line.len);
 		n -= take;
+		got += take;
 	}
-	return 1;
+	stream_set_deadline(s->stream, s->deadline);
+	return ret;
 }
 
 int

@@ -270,7 +270,8 @@ smtp_session_run(struct smtp_session *s)
 	}
 	/* the stream's deadline is on the monotonic clock */
 	clock_gettime(CLOCK_MONOTONIC, &mono);
-	stream_set_deadline(s->stream, (long)mono.tv_sec + (long)s->max_secs);
+	s->deadline = (long)mono.tv_sec + (long)s->max_secs;
+	stream_set_deadline(s->stream, s->deadline);
 	/* RFC 5321 4.3.1: 220 <domain> text, no enhanced code */
 	reply_set(&r, 220, NULL, "%s %s", s->cfg->hostname,
 	    s->cfg->smtpd.banner != NULL ? s->cfg->smtpd.banner :

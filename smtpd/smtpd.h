@@ -89,6 +89,7 @@ struct smtp_session {
 	time_t (*now)(void);		/* clock, injected for tests */
 	unsigned max_secs;		/* whole-session limit (tests
 					 * shorten it) */
+	long deadline;			/* of the session: monotonic s */
 };
 
 /* The session's text for the client in logs: "host[addr]:port". */

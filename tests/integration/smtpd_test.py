@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import smtplib
+import socket
 import ssl
 import subprocess
 import sys
@@ -487,6 +488,73 @@ class MsmtpTest(Base):
         self.assertNotEqual(out.returncode, 0)
         self.assertIn(b"535", out.stderr)
         self.assertEqual(find_delivered(DEMO_USER, tok), [])
+
+
+class SlowDataTest(unittest.TestCase):
+    """min_data_rate: a message that trickles in after data_timeout is
+    cut (421 or a close) and not delivered; one at speed arrives."""
+
+    def test_trickle_is_cut(self):
+        srv = tern_server.TernServer()
+        srv.setup()
+        with open(srv.conf) as f:
+            text = f.read()
+        with open(srv.conf, "w") as f:
+            f.write(text.replace("max_sessions = ", "data_timeout = 2;\n"
+                                 "\tmin_data_rate = 100;\n\tmax_sessions = ",
+                                 1))
+        srv.start()
+        try:
+            with socket.create_connection(("127.0.0.1", srv.ports["mx"]),
+                                          timeout=20) as c:
+                f = c.makefile("rb")
+                self.assertTrue(f.readline().startswith(b"220 "))
+                for cmd in (b"EHLO slow.example", b"MAIL FROM:<s@remote."
+                            b"example>", b"RCPT TO:<%s>" %
+                            DEMO_USER.encode(), b"DATA"):
+                    c.sendall(cmd + b"\r\n")
+                    while True:
+                        line = f.readline()
+                        if line[3:4] == b" ":
+                            break
+                self.assertTrue(line.startswith(b"354 "))
+                c.sendall(b"Subject: slow\r\n\r\n")
+                t0 = time.monotonic()
+                closed = False
+                while time.monotonic() - t0 < 10:
+                    try:
+                        c.sendall(b"x")     # 2 bytes a second
+                    except OSError:
+                        closed = True
+                        break
+                    time.sleep(0.5)
+                    c.setblocking(False)
+                    try:
+                        got = c.recv(200)
+                    except BlockingIOError:
+                        got = None
+                    except OSError:
+                        got = b""
+                    c.setblocking(True)
+                    if got is not None and (got == b"" or
+                                            got.startswith(b"421")):
+                        closed = True
+                        break
+                self.assertTrue(closed, "the trickle was not cut")
+                self.assertLess(time.monotonic() - t0, 6)
+            new = os.path.join(srv.maildir(), "new")
+            self.assertEqual(os.listdir(new) if os.path.isdir(new) else [],
+                             [])
+            # at speed, a message still arrives
+            with smtplib.SMTP("127.0.0.1", srv.ports["mx"],
+                              timeout=10) as s:
+                s.sendmail("a@remote.example", DEMO_USER,
+                           "Subject: fast\r\n\r\n" + "y" * 300000)
+            self.assertEqual(len(os.listdir(new)), 1)
+        finally:
+            report = srv.sanitizer_report()
+            srv.stop()
+        self.assertIsNone(report)
 
 
 class RawTest(Base):
