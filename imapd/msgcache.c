@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "msgcache.h"
@@ -72,8 +73,14 @@ struct msgcache {
 					 * for several kinds of a UID) */
 	const char *map;
 	size_t map_size;
-	unsigned char *wbuf;		/* records not written yet */
-	size_t wlen, wcap;
+	/* records not written yet, one buffer per kind, so that each
+	 * append puts the records of a kind together (FETCH BODYSTRUCTURE
+	 * 1:* then reads the pages of BODYSTRUCTUREs, not BODYs too) */
+	struct wgroup {
+		unsigned char *buf;
+		size_t len, cap;
+	} w[MSGCACHE_KINDS];
+	size_t wlen;			/* sum of w[].len */
 	bool no_write;			/* read-only, failed or full */
 	const char *bad;		/* a record failed its hash: rebuild
 					 * at the next refresh (why) */
@@ -295,6 +302,46 @@ unmap(struct msgcache *c)
 	c->map_size = 0;
 }
 
+/* Forget the records not written yet. */
+static void
+drop_writes(struct msgcache *c)
+{
+	int k;
+
+	for (k = 0; k < MSGCACHE_KINDS; k++)
+		c->w[k].len = 0;
+	c->wlen = 0;
+}
+
+/* Free the write buffers (an idle session keeps only the index). */
+static void
+free_writes(struct msgcache *c)
+{
+	int k;
+
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		free(c->w[k].buf);
+		c->w[k].buf = NULL;
+		c->w[k].cap = 0;
+		c->w[k].len = 0;
+	}
+	c->wlen = 0;
+}
+
+/* Room for len more bytes of kind's records: where they go. */
+static unsigned char *
+wgroup_reserve(struct msgcache *c, int kind, size_t len)
+{
+	struct wgroup *g = &c->w[kind];
+
+	if (g->len + len > g->cap) {
+		g->cap = g->len + len + MSGCACHE_WRITE_BATCH;
+		g->buf = xreallocarray(g->buf, g->cap, 1);
+	}
+	/* UNSAFE: len bytes reserved above */
+	return g->buf + g->len;
+}
+
 /* Forget the file: the next refresh opens it again, indexing anew. */
 static void
 close_file(struct msgcache *c)
@@ -305,7 +352,7 @@ close_file(struct msgcache *c)
 	c->fd = -1;
 	c->n = 0;
 	c->scanned = 0;
-	c->wlen = 0;
+	drop_writes(c);
 	c->no_write = false;
 	c->bad = NULL;
 }
@@ -320,7 +367,7 @@ msgcache_free(struct msgcache **cp)
 	msgcache_release(c);
 	close_file(c);
 	free(c->idx);
-	free(c->wbuf);
+	free_writes(c);
 	free(c->path);
 	free(c->dir);
 	free(c);
@@ -639,11 +686,12 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	make_header(h, c->uid_validity);
 	if (write_all(fd, h, sizeof(h)) < 0)
 		goto fail;
-	/* ascending UID: a FETCH 1:* then reads the file in order */
-	c->wlen = 0;
+	/* kind by kind, each in ascending UID: a FETCH 1:* of one item
+	 * then reads only the pages of that kind, in order */
+	drop_writes(c);
 	end = HDR_SIZE;
-	for (i = 0; i < c->n; i++) {
-		for (k = 0; k < MSGCACHE_KINDS; k++) {
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		for (i = 0; i < c->n; i++) {
 			uint32_t off = c->idx[i].off[k];
 			const unsigned char *r = p + (off & OFF_MASK);
 			size_t rlen;
@@ -656,22 +704,18 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 			    get64(r + 8) != cache_hash(r + 16, rlen - 16))
 				continue;
 			end += rlen;
-			if (c->wlen + rlen > c->wcap) {
-				c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
-				c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
-			}
-			memcpy(c->wbuf + c->wlen, r, rlen);
-			c->wlen += rlen;
-			if (c->wlen >= MSGCACHE_WRITE_BATCH) {
-				if (write_all(fd, c->wbuf, c->wlen) < 0)
+			memcpy(wgroup_reserve(c, 0, rlen), r, rlen);
+			c->w[0].len += rlen;
+			if (c->w[0].len >= MSGCACHE_WRITE_BATCH) {
+				if (write_all(fd, c->w[0].buf, c->w[0].len) < 0)
 					goto fail;
-				c->wlen = 0;
+				c->w[0].len = 0;
 			}
 		}
 	}
-	if (write_all(fd, c->wbuf, c->wlen) < 0)
+	if (write_all(fd, c->w[0].buf, c->w[0].len) < 0)
 		goto fail;
-	c->wlen = 0;
+	drop_writes(c);
 	if (close(fd) < 0 || rename(tmp, c->path) < 0) {
 		(void)unlink(tmp);
 		return 0;
@@ -683,7 +727,7 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	close_file(c);
 	return 1;
 fail:
-	c->wlen = 0;
+	drop_writes(c);
 	(void)close(fd);
 	(void)unlink(tmp);
 	return 0;
@@ -797,12 +841,7 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 		c->no_write = true;
 		return;
 	}
-	if (c->wlen + rlen > c->wcap) {
-		c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
-		c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
-	}
-	/* UNSAFE: rlen bytes reserved above */
-	r = c->wbuf + c->wlen;
+	r = wgroup_reserve(c, (int)kind, rlen);
 	put32(r, REC_MAGIC);
 	put32(r + 4, (uint32_t)rlen);
 	put32(r + 16, uid);
@@ -814,6 +853,7 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 	if (data.len > 0)
 		memcpy(r + REC_HDR + base.len, data.p, data.len);
 	put64(r + 8, cache_hash(r + 16, rlen - 16));
+	c->w[kind].len += rlen;
 	c->wlen += rlen;
 	if (c->wlen >= MSGCACHE_WRITE_BATCH)
 		msgcache_flush(c);
@@ -822,14 +862,26 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 void
 msgcache_flush(struct msgcache *c)
 {
+	struct iovec iov[MSGCACHE_KINDS];
+	int k, niov = 0;
 	ssize_t n;
 
-	if (c->wlen == 0 || c->fd < 0)
+	if (c->wlen == 0 || c->fd < 0) {
+		drop_writes(c);
 		return;
-	/* one write of whole records: O_APPEND keeps another process's
-	 * records from interleaving with these */
+	}
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		if (c->w[k].len == 0)
+			continue;
+		iov[niov].iov_base = c->w[k].buf;
+		iov[niov].iov_len = c->w[k].len;
+		niov++;
+	}
+	/* one write of whole records, grouped by kind: O_APPEND keeps
+	 * another process's records from interleaving with these (one
+	 * writev() is one write) */
 	do {
-		n = write(c->fd, c->wbuf, c->wlen);
+		n = writev(c->fd, iov, niov);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0 || (size_t)n != c->wlen) {
 		/* a short write leaves a torn record: readers stop there,
@@ -838,7 +890,7 @@ msgcache_flush(struct msgcache *c)
 		    n < 0 ? strerror(errno) : "short write");
 		c->no_write = true;
 	}
-	c->wlen = 0;
+	drop_writes(c);
 }
 
 void
@@ -849,8 +901,5 @@ msgcache_release(struct msgcache *c)
 	msgcache_flush(c);
 	unmap(c);
 	c->last = NULL;
-	/* an idle session keeps only the index */
-	free(c->wbuf);
-	c->wbuf = NULL;
-	c->wcap = 0;
+	free_writes(c);
 }

@@ -8,7 +8,7 @@
  * it is trusted unless it checks. The file is a header (magic, version,
  * UIDVALIDITY, checksum) and append-only records (length, 64-bit
  * checksum, UID, kind, the message's Maildir base name, data), each
- * written whole by one O_APPEND write(), so concurrent sessions may
+ * written whole by one O_APPEND writev(), so concurrent sessions may
  * append at once. A record is used only for its UID and base name, so a
  * reused UID or a renamed file cannot give wrong data. Any corruption,
  * or another UIDVALIDITY, makes the file be replaced by an empty one
@@ -38,8 +38,8 @@
 #define MSGCACHE_FILE_MAX (512 * 1024 * 1024)
 /* Longest base name kept (NAME_MAX). */
 #define MSGCACHE_NAME_MAX 255
-/* Records are buffered and appended in one write() of at most about
- * this much. */
+/* Records are buffered and appended, grouped by kind, in one writev()
+ * of at most about this much. */
 #define MSGCACHE_WRITE_BATCH (64 * 1024)
 /* Compaction needs at least this many dead bytes, and more dead than
  * live ones (or a full file). */
@@ -102,7 +102,7 @@ bool msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
  * too big, a base name too long or a full file are silently skipped. */
 void msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 	enum msgcache_kind kind, struct span data);
-/* Write the queued records now (one write()). */
+/* Write the queued records now (one writev(), grouped by kind). */
 void msgcache_flush(struct msgcache *c);
 
 const struct msgcache_stats *msgcache_stats(const struct msgcache *c);

@@ -491,6 +491,32 @@ live_upto_10(void *ctx, uint32_t uid, struct span base)
 	return uid <= 10 && base.len > 0;
 }
 
+/* How many times the kind changes from one record to the next in the
+ * file (records of a kind together: few). */
+static unsigned
+kind_changes(void)
+{
+	size_t len, off = 32;
+	char *data = test_read_file(path, &len);
+	unsigned changes = 0;
+	int last = -1;
+
+	while (off + 24 <= len) {
+		const unsigned char *r = (const unsigned char *)data + off;
+		uint32_t rlen = (uint32_t)r[4] | (uint32_t)r[5] << 8 |
+		    (uint32_t)r[6] << 16 | (uint32_t)r[7] << 24;
+
+		if (last >= 0 && r[20] != last)
+			changes++;
+		last = r[20];
+		ck_assert_uint_ge(rlen, 24);
+		off += rlen;
+	}
+	ck_assert_uint_eq(off, len);
+	free(data);
+	return changes;
+}
+
 START_TEST(test_compaction)
 {
 	struct msgcache *c = msgcache_new(dir, UV), *other;
@@ -520,6 +546,8 @@ START_TEST(test_compaction)
 	ck_assert(msgcache_lookup(c, 3, base_of(3, b, sizeof(b)),
 	    MSGCACHE_ENVELOPE, &(struct span){ NULL, 0 }));
 	ck_assert_uint_eq(count_hits(c, 11, 200), 0);
+	/* written kind by kind */
+	ck_assert_uint_eq(kind_changes(), MSGCACHE_KINDS - 1);
 	/* the other process follows the rename */
 	ck_assert_int_eq(msgcache_refresh(other, NULL, NULL), 0);
 	ck_assert_uint_eq(msgcache_stats(other)->reopens, 1);
@@ -530,6 +558,21 @@ START_TEST(test_compaction)
 	c = msgcache_new(dir, UV);
 	ck_assert_int_eq(msgcache_refresh(c, live_upto_10, &calls), 0);
 	ck_assert_uint_eq(msgcache_stats(c)->compactions, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* One append puts the records of each kind together. */
+START_TEST(test_grouped_by_kind)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 40, 1);
+	msgcache_release(c);
+	ck_assert_uint_eq(kind_changes(), MSGCACHE_KINDS - 1);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, 1, 40), 40 * MSGCACHE_KINDS);
 	msgcache_free(&c);
 }
 END_TEST
@@ -610,6 +653,7 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_uidvalidity_changed);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_check);
+	tcase_add_test(tc, test_grouped_by_kind);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("corruption");
