@@ -29,6 +29,8 @@
 #include "tern.h"
 
 #define MSGCACHE_FILE_NAME "tern-cache"
+/* The index file beside it: "tern-cache.index" (see msgcache.c). */
+#define MSGCACHE_INDEX_SUFFIX ".index"
 #define MSGCACHE_VERSION 1
 /* A record over this is not written (a 10 MB header is not cached) and
  * one read over it is corruption. */
@@ -41,6 +43,9 @@
 /* Records are buffered and appended, grouped by kind, in one writev()
  * of at most about this much. */
 #define MSGCACHE_WRITE_BATCH (64 * 1024)
+/* A session that indexed this many bytes of records (and an eighth of
+ * what the index file covers) beyond the index file writes a new one. */
+#define MSGCACHE_INDEX_MIN (256 * 1024)
 /* Compaction needs at least this many dead bytes, and more dead than
  * live ones (or a full file). */
 #define MSGCACHE_COMPACT_MIN (256 * 1024)
@@ -62,6 +67,10 @@ struct msgcache_stats {
 	unsigned compactions;
 	unsigned records;	/* valid records indexed */
 	unsigned reopens;	/* replaced by another process */
+	unsigned index_loads;	/* index files used */
+	unsigned index_ignored;	/* index files that did not check */
+	unsigned index_dropped;	/* index files that lied */
+	unsigned index_writes;	/* index files written */
 	const char *last_error;	/* static: why the last rebuild */
 };
 
@@ -116,5 +125,15 @@ const struct msgcache_stats *msgcache_stats(const struct msgcache *c);
  */
 int msgcache_check(struct span file, uint32_t uid_validity,
 	size_t *records_r, size_t *end_r, const char **error_r);
+
+/*
+ * Check the bytes of an index file as msgcache_refresh does before it
+ * uses one, for a cache file with inode ino and cache_size bytes: -1
+ * with a static *error_r when it is ignored, else 0 with its number of
+ * entries. (The offsets in it are checked when used.)
+ */
+int msgcache_index_check(struct span file, uint32_t uid_validity,
+	uint64_t ino, uint64_t cache_size, size_t *entries_r,
+	const char **error_r);
 
 #endif
