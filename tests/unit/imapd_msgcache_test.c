@@ -486,6 +486,15 @@ START_TEST(test_replaced_or_deleted)
 END_TEST
 
 static bool
+live_all(void *ctx, uint32_t uid, struct span base)
+{
+	unsigned *calls = ctx;
+
+	(*calls)++;
+	return uid > 0 && base.len > 0;
+}
+
+static bool
 live_upto_10(void *ctx, uint32_t uid, struct span base)
 {
 	unsigned *calls = ctx;
@@ -585,6 +594,254 @@ START_TEST(test_grouped_by_kind)
 }
 END_TEST
 
+/* UIDs 1..N_BIG of all kinds make a file over MSGCACHE_INDEX_MIN. */
+#define N_BIG 600
+
+/* A cache file of N_BIG UIDs and its index file, as a second session
+ * leaves them. */
+static void
+make_indexed(void)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, N_BIG, 1);
+	msgcache_free(&c);
+	ck_assert_int_gt(file_size(), MSGCACHE_INDEX_MIN);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_writes, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records, N_BIG * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+
+START_TEST(test_index_used)
+{
+	struct msgcache *c, *w;
+	char b[128];
+	struct span got;
+
+	make_indexed();
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records, 0);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, N_BIG + 1, N_BIG + 20), 0);
+	ck_assert(!msgcache_lookup(c, 7, base_of(8, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	msgcache_release(c);
+
+	/* another session appends meanwhile: new UIDs and a newer record
+	 * of one in the index file */
+	w = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(w, NULL, NULL), 0);
+	add_all(w, N_BIG + 1, N_BIG + 10, 1);
+	msgcache_add(w, 7, base_of(7, b, sizeof(b)), MSGCACHE_ENVELOPE,
+	    span_str("NEWER"));
+	msgcache_free(&w);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, N_BIG + 1, N_BIG + 10),
+	    10 * MSGCACHE_KINDS);
+	ck_assert(msgcache_lookup(c, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_ENVELOPE, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert(memcmp(got.p, "NEWER", 5) == 0);
+	ck_assert(msgcache_lookup(c, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	msgcache_free(&c);
+	/* and a new session: the index file, then the tail */
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records,
+	    10 * MSGCACHE_KINDS + 1);
+	ck_assert_uint_eq(count_hits(c, N_BIG + 1, N_BIG + 10),
+	    10 * MSGCACHE_KINDS);
+	ck_assert(msgcache_lookup(c, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_ENVELOPE, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* Ways an index file goes bad: each is ignored (the cache file is
+ * scanned, nothing is lost, a new index file is written). */
+enum index_damage {
+	ID_TRUNCATED, ID_EMPTY, ID_PAYLOAD, ID_HEADER, ID_GARBAGE,
+	ID_LONGER, ID_STALE
+};
+
+START_TEST(test_index_ignored)
+{
+	enum index_damage d = (enum index_damage)_i;
+	struct msgcache *c;
+	size_t len;
+	char *data;
+	FILE *f;
+
+	make_indexed();
+	data = test_read_file(ipath, &len);
+	switch (d) {
+	case ID_TRUNCATED:
+		len -= 3;
+		break;
+	case ID_EMPTY:
+		len = 0;
+		break;
+	case ID_PAYLOAD:
+		data[len - 100] ^= 1;
+		break;
+	case ID_HEADER:
+		data[30] ^= 1;
+		break;
+	case ID_GARBAGE:
+		memset(data, 'x', len);
+		break;
+	case ID_LONGER:
+		data = realloc(data, len + 4);
+		ck_assert_ptr_nonnull(data);
+		memset(data + len, 0, 4);
+		len += 4;
+		break;
+	case ID_STALE: {
+		/* the cache file rebuilt (same size, other records): the
+		 * index describes another file */
+		struct msgcache *r = msgcache_new(dir, UV + 1);
+
+		ck_assert_int_eq(msgcache_refresh(r, NULL, NULL), 0);
+		msgcache_free(&r);
+		r = msgcache_new(dir, UV);
+		ck_assert_int_eq(msgcache_refresh(r, NULL, NULL), 0);
+		add_all(r, 2, N_BIG + 1, 1);
+		msgcache_free(&r);
+		break;
+	}
+	}
+	f = fopen(ipath, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	free(data);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_ignored, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_writes, 1);
+	if (d == ID_STALE) {
+		ck_assert_uint_eq(count_hits(c, 1, 1), 0);
+		ck_assert_uint_eq(count_hits(c, 2, N_BIG + 1),
+		    N_BIG * MSGCACHE_KINDS);
+	} else {
+		ck_assert_uint_eq(count_hits(c, 1, N_BIG),
+		    N_BIG * MSGCACHE_KINDS);
+	}
+	msgcache_free(&c);
+	/* the new one is used */
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* An index file that checks but points at a wrong record (here: the
+ * record changed under it): a miss, then dropped and scanned again. */
+START_TEST(test_index_lies)
+{
+	struct msgcache *c;
+	size_t len, off = 32;
+	char *data = NULL, b[128];
+	struct span got;
+	unsigned char *r;
+
+	make_indexed();
+	/* change the UID of uid 5's HEADER record in the cache file */
+	data = test_read_file(path, &len);
+	for (;;) {
+		r = (unsigned char *)data + off;
+		if (r[16] == 5 && r[17] == 0 && r[20] == MSGCACHE_HEADER)
+			break;
+		off += (size_t)r[4] | (size_t)r[5] << 8 | (size_t)r[6] << 16;
+		ck_assert_uint_lt(off, len);
+	}
+	free(data);
+	poke((off_t)off + 16, 6);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert(!msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	ck_assert_uint_eq(count_hits(c, 6, 10), 5 * MSGCACHE_KINDS);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_dropped, 1);
+	/* scanned in full: the record is now uid 6's, whose hash fails
+	 * when used (then the file is rebuilt) */
+	ck_assert_uint_eq(msgcache_stats(c)->records, N_BIG * MSGCACHE_KINDS);
+	ck_assert(!msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	msgcache_free(&c);
+}
+END_TEST
+
+/* Compacted while an index file exists: the records are found again. */
+START_TEST(test_index_compaction)
+{
+	struct msgcache *c;
+	unsigned calls = 0;
+
+	make_indexed();
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	/* two more copies of everything: two thirds of the file are
+	 * dead */
+	add_all(c, 1, N_BIG, 1);
+	add_all(c, 1, N_BIG, 1);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, live_all, &calls), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->compactions, 1);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, live_all, &calls), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->compactions, 0);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_index_check)
+{
+	size_t len, entries;
+	const char *error;
+	struct stat st;
+	char *data;
+
+	make_indexed();
+	ck_assert_int_eq(stat(path, &st), 0);
+	data = test_read_file(ipath, &len);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len), UV,
+	    st.st_ino, (uint64_t)st.st_size, &entries, &error), 0);
+	ck_assert_uint_eq(entries, N_BIG);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len), UV,
+	    st.st_ino + 1, (uint64_t)st.st_size, &entries, &error), -1);
+	ck_assert_str_eq(error, "other cache file");
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len), UV,
+	    st.st_ino, (uint64_t)st.st_size - 1, &entries, &error), -1);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len - 1), UV,
+	    st.st_ino, (uint64_t)st.st_size, &entries, &error), -1);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, 10), UV,
+	    st.st_ino, (uint64_t)st.st_size, &entries, &error), -1);
+	free(data);
+}
+END_TEST
+
 START_TEST(test_limits)
 {
 	struct msgcache *c = msgcache_new(dir, UV);
@@ -680,6 +937,17 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_runs);
 	tcase_add_test(tc, test_replaced_or_deleted);
 	tcase_add_test(tc, test_compaction);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("index");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_index_used);
+	tcase_add_loop_test(tc, test_index_ignored, ID_TRUNCATED,
+	    ID_STALE + 1);
+	tcase_add_test(tc, test_index_lies);
+	tcase_add_test(tc, test_index_compaction);
+	tcase_add_test(tc, test_index_check);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
