@@ -17,8 +17,13 @@
  * next msgcache_refresh() replaces the file); a torn last record (a
  * crash, or a write in progress) is ignored until it is complete. The
  * index (UID -> record offsets) is built once and extended by scanning
- * what was appended since; when most bytes belong to expunged messages
- * the file is rewritten (compaction).
+ * what was appended since. It is kept in "tern-cache.index" (a cache of
+ * the cache, written whole by tmp + rename), so that a new session
+ * touches only the records it uses, not the frames of the whole file;
+ * one that is missing, torn, foreign or stale is ignored, and one that
+ * points at a wrong record only gives misses. When most bytes belong to
+ * expunged messages the file is rewritten (compaction), checked when a
+ * session indexes the file in full or writes a new index file.
  */
 #ifndef IMAPD_MSGCACHE_H
 #define IMAPD_MSGCACHE_H
