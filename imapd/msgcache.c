@@ -12,6 +12,8 @@
  * hash only for the last record (a write in progress); the others are
  * hashed when first used (OFF_VERIFIED marks them), and a bad one is a
  * miss and makes the next refresh rebuild the file.
+ * The index file that spares a new session most of the scan is
+ * msgcache_index.c's.
  */
 #include <endian.h>
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "msgcache.h"
+#include "msgcache_int.h"
 #include "log.h"
 #include "maildir.h"
 #include "str.h"
@@ -32,26 +35,6 @@
 #include "tern.h"
 
 #define FILE_MAGIC "TERNCACH"
-#define IDX_MAGIC "TERNCIDX"
-#define IDX_VERSION 1
-#define IDX_HDR 64
-#define HDR_SIZE 32
-#define REC_MAGIC 0x31524354u		/* "TCR1" */
-#define REC_HDR 24
-/* Concurrent writers may each pass MSGCACHE_FILE_MAX by a batch; a file
- * bigger than this was not written by us. */
-#define FILE_HARD_MAX ((uint64_t)MSGCACHE_FILE_MAX + 64 * 1024 * 1024)
-
-/* Set in entry.off when the record's hash was checked: offsets are
- * below FILE_HARD_MAX < 2^31. */
-#define OFF_VERIFIED 0x80000000u
-#define OFF_MASK 0x7fffffffu
-
-struct entry {
-	uint32_t uid;
-	uint32_t off[MSGCACHE_KINDS];	/* 0: none (the header is there);
-					 * | OFF_VERIFIED */
-};
 
 /* How far ahead of its frame scan() prefetches (bytes). */
 #define SCAN_PREFETCH 4096
@@ -61,79 +44,6 @@ struct entry {
 struct scan_rec {
 	uint32_t uid, kind, off;
 };
-
-struct msgcache {
-	char *dir;
-	char *path;
-	uint32_t uid_validity;
-	int fd;
-	dev_t dev;
-	ino_t ino;
-	size_t scanned;			/* records before this are indexed */
-	struct entry *idx;		/* ascending uid */
-	size_t n, cap;
-	const struct entry *last;	/* of the last lookup (FETCH asks
-					 * for several kinds of a UID) */
-	const char *map;
-	size_t map_size;
-	/* records not written yet, one buffer per kind, so that each
-	 * append puts the records of a kind together (FETCH BODYSTRUCTURE
-	 * 1:* then reads the pages of BODYSTRUCTUREs, not BODYs too) */
-	struct wgroup {
-		unsigned char *buf;
-		size_t len, cap;
-	} w[MSGCACHE_KINDS];
-	size_t wlen;			/* sum of w[].len */
-	bool no_write;			/* read-only, failed or full */
-	const char *bad;		/* a record failed its hash: rebuild
-					 * at the next refresh (why) */
-	uint32_t last_rec;		/* offset of the last record indexed */
-	/* the index file loaded (the base layer under idx, which then
-	 * holds only what was indexed after it): mapped per command */
-	char *ipath;
-	int ifd;			/* -1: none */
-	const unsigned char *imap;
-	size_t imap_size;
-	size_t bn;			/* its entries */
-	size_t bcovered;		/* records before this are in it */
-	size_t blast;			/* entry of the last base lookup */
-	uint8_t *bver;			/* bit k: kind k's record hashed */
-	const char *ibad;		/* it pointed at a wrong record: drop
-					 * it at the next refresh (why) */
-	struct msgcache_stats stats;
-};
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, 8);
-}
 
 static uint64_t
 rotl(uint64_t x, int r)
@@ -156,8 +66,8 @@ mix_word(uint64_t h, uint64_t w)
  * 8 bytes, so a full index build hashes at memory speed): against torn
  * and garbled writes, not against an attacker, who would own the
  * mailbox anyway. */
-static uint64_t
-cache_hash(const unsigned char *p, size_t len)
+uint64_t
+msgcache_hash(const unsigned char *p, size_t len)
 {
 	uint64_t h[4] = { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,
 		0x94d049bb133111ebULL, 0x2545f4914f6cdd1dULL };
@@ -195,7 +105,7 @@ make_header(unsigned char *h, uint32_t uid_validity)
 	put32(h + 8, MSGCACHE_VERSION);
 	put32(h + 12, uid_validity);
 	put32(h + 16, HDR_SIZE);
-	put64(h + 24, cache_hash(h, 24));
+	put64(h + 24, msgcache_hash(h, 24));
 }
 
 static const char *
@@ -203,7 +113,7 @@ header_error(const unsigned char *h, size_t len, uint32_t uid_validity)
 {
 	if (len < HDR_SIZE || memcmp(h, FILE_MAGIC, 8) != 0)
 		return "bad magic";
-	if (get64(h + 24) != cache_hash(h, 24))
+	if (get64(h + 24) != msgcache_hash(h, 24))
 		return "bad header checksum";
 	if (get32(h + 8) != MSGCACHE_VERSION || get32(h + 16) != HDR_SIZE)
 		return "other version";
@@ -238,7 +148,7 @@ check_record(const unsigned char *p, size_t len, size_t off, bool verify,
 	/* the last record is always hashed: it may still be being
 	 * written */
 	if ((verify || off + rlen == len) &&
-	    get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
+	    get64(r + 8) != msgcache_hash(r + 16, rlen - 16)) {
 		/* the last record may still be being written */
 		if (off + rlen == len)
 			return 0;
@@ -363,31 +273,6 @@ wgroup_reserve(struct msgcache *c, int kind, size_t len)
 	return g->buf + g->len;
 }
 
-static void
-index_unmap(struct msgcache *c)
-{
-	if (c->imap != NULL)
-		(void)munmap((void *)(uintptr_t)c->imap, c->imap_size);
-	c->imap = NULL;
-}
-
-/* Forget the index file (not the heap index). */
-static void
-index_drop(struct msgcache *c)
-{
-	index_unmap(c);
-	if (c->ifd >= 0)
-		(void)close(c->ifd);
-	c->ifd = -1;
-	c->imap_size = 0;
-	c->bn = 0;
-	c->bcovered = 0;
-	c->blast = 0;
-	free(c->bver);
-	c->bver = NULL;
-	c->ibad = NULL;
-}
-
 /* Forget the file: the next refresh opens it again, indexing anew. */
 static void
 close_file(struct msgcache *c)
@@ -399,7 +284,7 @@ close_file(struct msgcache *c)
 	c->n = 0;
 	c->scanned = 0;
 	c->last_rec = 0;
-	index_drop(c);
+	msgcache_index_drop(c);
 	drop_writes(c);
 	c->no_write = false;
 	c->bad = NULL;
@@ -424,8 +309,8 @@ msgcache_free(struct msgcache **cp)
 }
 
 /* Write all of p to fd. 0 or -1. */
-static int
-write_all(int fd, const void *p, size_t len)
+int
+msgcache_write_all(int fd, const void *p, size_t len)
 {
 	size_t off = 0;
 
@@ -443,9 +328,9 @@ write_all(int fd, const void *p, size_t len)
 
 /* A new temp file in the folder for a fresh cache (or index) file: its
  * name into tmp, the fd returned (-1 on error). */
-static int
-create_temp(const struct msgcache *c, const char *suffix, char *tmp,
-	size_t size)
+int
+msgcache_create_temp(const struct msgcache *c, const char *suffix,
+	char *tmp, size_t size)
 {
 	char rnd[13];
 	int fd;
@@ -467,11 +352,11 @@ create_file(struct msgcache *c, bool replace)
 	unsigned char h[HDR_SIZE];
 	int fd, ret = 0;
 
-	fd = create_temp(c, "", tmp, sizeof(tmp));
+	fd = msgcache_create_temp(c, "", tmp, sizeof(tmp));
 	if (fd < 0)
 		return -1;
 	make_header(h, c->uid_validity);
-	if (write_all(fd, h, sizeof(h)) < 0) {
+	if (msgcache_write_all(fd, h, sizeof(h)) < 0) {
 		(void)close(fd);
 		(void)unlink(tmp);
 		return -1;
@@ -733,11 +618,11 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	if (dead < MSGCACHE_COMPACT_MIN || (dead <= live_bytes &&
 	    c->map_size < MSGCACHE_FILE_MAX))
 		return 0;
-	fd = create_temp(c, "", tmp, sizeof(tmp));
+	fd = msgcache_create_temp(c, "", tmp, sizeof(tmp));
 	if (fd < 0)
 		return 0;
 	make_header(h, c->uid_validity);
-	if (write_all(fd, h, sizeof(h)) < 0)
+	if (msgcache_write_all(fd, h, sizeof(h)) < 0)
 		goto fail;
 	/* kind by kind, each in ascending UID: a FETCH 1:* of one item
 	 * then reads only the pages of that kind, in order */
@@ -754,19 +639,20 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 			rlen = get32(r + 4);
 			/* a bad record is not carried over */
 			if ((off & OFF_VERIFIED) == 0 &&
-			    get64(r + 8) != cache_hash(r + 16, rlen - 16))
+			    get64(r + 8) != msgcache_hash(r + 16, rlen - 16))
 				continue;
 			end += rlen;
 			memcpy(wgroup_reserve(c, 0, rlen), r, rlen);
 			c->w[0].len += rlen;
 			if (c->w[0].len >= MSGCACHE_WRITE_BATCH) {
-				if (write_all(fd, c->w[0].buf, c->w[0].len) < 0)
+				if (msgcache_write_all(fd, c->w[0].buf,
+				    c->w[0].len) < 0)
 					goto fail;
 				c->w[0].len = 0;
 			}
 		}
 	}
-	if (write_all(fd, c->w[0].buf, c->w[0].len) < 0)
+	if (msgcache_write_all(fd, c->w[0].buf, c->w[0].len) < 0)
 		goto fail;
 	drop_writes(c);
 	if (close(fd) < 0 || rename(tmp, c->path) < 0) {
@@ -784,339 +670,6 @@ fail:
 	(void)close(fd);
 	(void)unlink(tmp);
 	return 0;
-}
-
-/*
- * The index file (tern-cache.index): what a full scan of tern-cache up
- * to `covered` found, so that a new session touches only the pages of
- * the records it uses. Written whole (tmp + rename) by a session that
- * indexed much more than it covers; never trusted beyond its checks:
- *   header  "TERNCIDX" version:4 uidvalidity:4 ino:8 covered:8
- *           last_off:4 n:4 last_hash:8 payload_hash:8 hash:8
- *   payload uid[n] (ascending), then for each kind off[n] (0: none)
- * It describes the cache file with inode ino whose record at last_off
- * ends at covered and has the hash last_hash. A lookup checks the frame
- * of the record it points at (uid, kind, length) as well as its name
- * and hash, so a stale or forged index gives misses, never wrong data;
- * and a wrong frame drops the index at the next refresh.
- */
-struct ihdr {
-	uint64_t covered;
-	uint32_t last_off;
-	size_t n;
-	uint64_t last_hash;
-};
-
-/* Is p[0..len) an index of a cache file (inode ino, cache_size bytes)
- * for uid_validity? NULL with *h filled, else why not. */
-static const char *
-index_error(const unsigned char *p, size_t len, uint32_t uid_validity,
-	uint64_t ino, uint64_t cache_size, struct ihdr *h)
-{
-	size_t i, max_n;
-	uint32_t prev = 0;
-
-	if (len < IDX_HDR || memcmp(p, IDX_MAGIC, 8) != 0)
-		return "bad magic";
-	if (get64(p + 56) != cache_hash(p, 56))
-		return "bad header checksum";
-	if (get32(p + 8) != IDX_VERSION)
-		return "other version";
-	if (get32(p + 12) != uid_validity)
-		return "UIDVALIDITY changed";
-	if (get64(p + 16) != ino)
-		return "other cache file";
-	h->covered = get64(p + 24);
-	h->last_off = get32(p + 32);
-	h->n = get32(p + 36);
-	h->last_hash = get64(p + 40);
-	if (h->covered < HDR_SIZE || h->covered > cache_size ||
-	    h->covered > FILE_HARD_MAX)
-		return "bad covered size";
-	/* every entry has a record of its own */
-	max_n = (size_t)(h->covered - HDR_SIZE) / REC_HDR;
-	if (h->n > max_n ||
-	    len - IDX_HDR != h->n * 4 * (1 + MSGCACHE_KINDS))
-		return "bad size";
-	if (h->n == 0 ? h->last_off != 0 || h->covered != HDR_SIZE :
-	    h->last_off < HDR_SIZE || h->last_off + REC_HDR > h->covered)
-		return "bad last record";
-	if (get64(p + 48) != cache_hash(p + IDX_HDR, len - IDX_HDR))
-		return "bad checksum";
-	for (i = 0; i < h->n; i++) {
-		uint32_t uid = get32(p + IDX_HDR + 4 * i);
-
-		if (uid <= prev)
-			return "bad UID order";
-		prev = uid;
-	}
-	return NULL;
-}
-
-int
-msgcache_index_check(struct span file, uint32_t uid_validity, uint64_t ino,
-	uint64_t cache_size, size_t *entries_r, const char **error_r)
-{
-	struct ihdr h;
-
-	*entries_r = 0;
-	*error_r = index_error((const unsigned char *)file.p, file.len,
-	    uid_validity, ino, cache_size, &h);
-	if (*error_r != NULL)
-		return -1;
-	*entries_r = h.n;
-	return 0;
-}
-
-static uint32_t
-base_uid(const struct msgcache *c, size_t i)
-{
-	return get32(c->imap + IDX_HDR + 4 * i);
-}
-
-static uint32_t
-base_off(const struct msgcache *c, size_t i, int kind)
-{
-	return get32(c->imap + IDX_HDR + 4 * (c->bn * (size_t)(1 + kind) + i));
-}
-
-/* The base entry of uid, or -1. */
-static ssize_t
-base_find(struct msgcache *c, uint32_t uid)
-{
-	size_t lo = 0, hi = c->bn;
-
-	if (c->imap == NULL)
-		return -1;
-	/* FETCH 1:* asks for ascending UIDs: try the next one first */
-	if (c->blast < c->bn && base_uid(c, c->blast) == uid)
-		return (ssize_t)c->blast;
-	if (c->blast + 1 < c->bn && base_uid(c, c->blast + 1) == uid)
-		return (ssize_t)++c->blast;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint32_t m = base_uid(c, mid);
-
-		if (m == uid) {
-			c->blast = mid;
-			return (ssize_t)mid;
-		}
-		if (m < uid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-/* Is there a well-framed record of uid and kind at off, ending at or
- * before limit? */
-static bool
-frame_ok(const struct msgcache *c, uint32_t off, size_t limit, uint32_t uid,
-	int kind)
-{
-	const unsigned char *r;
-	size_t rlen;
-
-	if (limit > c->map_size || off < HDR_SIZE || off > limit ||
-	    limit - off < REC_HDR)
-		return false;
-	r = (const unsigned char *)c->map + off;
-	rlen = get32(r + 4);
-	return get32(r) == REC_MAGIC && rlen >= REC_HDR &&
-	    rlen <= MSGCACHE_RECORD_MAX && rlen <= limit - off &&
-	    get32(r + 16) == uid && r[20] == kind &&
-	    REC_HDR + (size_t)r[21] <= rlen && r[22] == 0 && r[23] == 0;
-}
-
-/* Open the index file of the cache file just opened, if it is one:
- * records before its `covered` need no scan. */
-static void
-index_load(struct msgcache *c, uint64_t cache_size)
-{
-	unsigned char rh[16];
-	const char *why;
-	struct ihdr h;
-	struct stat st;
-	void *map;
-	int fd;
-
-	fd = open(c->ipath, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || st.st_size < IDX_HDR ||
-	    (uint64_t)st.st_size > IDX_HDR + (FILE_HARD_MAX / REC_HDR) *
-	    4 * (1 + MSGCACHE_KINDS)) {
-		why = "bad size";
-		goto ignore;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		(void)close(fd);
-		return;
-	}
-	why = index_error(map, (size_t)st.st_size, c->uid_validity,
-	    (uint64_t)c->ino, cache_size, &h);
-	/* the record it ends with is the one in the file */
-	if (why == NULL && h.n > 0 && (pread(c->fd, rh, sizeof(rh),
-	    h.last_off) != (ssize_t)sizeof(rh) || get32(rh) != REC_MAGIC ||
-	    get32(rh + 4) != h.covered - h.last_off ||
-	    get64(rh + 8) != h.last_hash))
-		why = "other last record";
-	if (why != NULL) {
-		(void)munmap(map, (size_t)st.st_size);
-		goto ignore;
-	}
-	c->ifd = fd;
-	c->imap = map;
-	c->imap_size = (size_t)st.st_size;
-	c->bn = h.n;
-	c->bcovered = (size_t)h.covered;
-	c->blast = 0;
-	c->scanned = (size_t)h.covered;
-	c->last_rec = h.last_off;
-	c->stats.index_loads++;
-	return;
-ignore:
-	log_debug("cache", "file=\"%s\" ignored reason=\"%s\"", c->ipath, why);
-	c->stats.index_ignored++;
-	(void)close(fd);
-}
-
-/* Map the loaded index for this command. */
-static int
-index_map(struct msgcache *c)
-{
-	void *map;
-
-	if (c->ifd < 0 || c->imap != NULL)
-		return 0;
-	map = mmap(NULL, c->imap_size, PROT_READ, MAP_SHARED, c->ifd, 0);
-	if (map == MAP_FAILED)
-		return -1;
-	c->imap = map;
-	return 0;
-}
-
-/* The index pointed at a wrong record: forget it and everything indexed
- * after it (the next scan starts over), and remove it unless it was
- * replaced already. */
-static void
-index_forget(struct msgcache *c)
-{
-	struct stat st, ist;
-
-	log_info("cache", "file=\"%s\" dropped reason=\"%s\"", c->ipath,
-	    c->ibad);
-	if (fstat(c->ifd, &ist) == 0 && stat(c->ipath, &st) == 0 &&
-	    st.st_ino == ist.st_ino && st.st_dev == ist.st_dev)
-		(void)unlink(c->ipath);
-	c->stats.index_dropped++;
-	index_drop(c);
-	c->n = 0;
-	c->last = NULL;
-	c->scanned = HDR_SIZE;
-	c->last_rec = 0;
-}
-
-/* Merge the loaded index into the heap one (whose entries are newer),
- * checking each record's frame, and forget the file. */
-static void
-index_absorb(struct msgcache *c)
-{
-	struct entry *out;
-	size_t i = 0, j = 0, k = 0, cap;
-	int kind;
-
-	if (c->bn == 0 || c->imap == NULL) {
-		index_drop(c);
-		return;
-	}
-	cap = c->n + c->bn;
-	out = xreallocarray(NULL, cap, sizeof(*out));
-	while (i < c->bn || j < c->n) {
-		uint32_t uid;
-
-		if (i == c->bn || (j < c->n && c->idx[j].uid < base_uid(c, i))) {
-			out[k++] = c->idx[j++];
-			continue;
-		}
-		uid = base_uid(c, i);
-		memset(&out[k], 0, sizeof(out[k]));
-		out[k].uid = uid;
-		for (kind = 0; kind < MSGCACHE_KINDS; kind++) {
-			uint32_t off = base_off(c, i, kind);
-
-			if (off == 0 || !frame_ok(c, off, c->bcovered, uid,
-			    kind))
-				continue;
-			if (c->bver != NULL && (c->bver[i] & (1u << kind)))
-				off |= OFF_VERIFIED;
-			out[k].off[kind] = off;
-		}
-		if (j < c->n && c->idx[j].uid == uid) {
-			for (kind = 0; kind < MSGCACHE_KINDS; kind++)
-				if (c->idx[j].off[kind] != 0)
-					out[k].off[kind] = c->idx[j].off[kind];
-			j++;
-		}
-		i++;
-		k++;
-	}
-	free(c->idx);
-	c->idx = out;
-	c->n = k;
-	c->cap = cap;
-	c->last = NULL;
-	index_drop(c);
-}
-
-/* Write the index file for the heap index (which has everything up to
- * c->scanned). */
-static void
-index_write(struct msgcache *c)
-{
-	char tmp[MAILDIR_PATH_MAX];
-	size_t n = c->n, size, i;
-	unsigned char *buf, *p;
-	int fd, kind;
-
-	if (c->no_write || c->bn > 0 || n > UINT32_MAX ||
-	    (n > 0) != (c->last_rec != 0) ||
-	    (size_t)c->last_rec + REC_HDR > c->map_size)
-		return;
-	size = IDX_HDR + n * 4 * (1 + MSGCACHE_KINDS);
-	buf = xmalloc(size);
-	memset(buf, 0, IDX_HDR);
-	memcpy(buf, IDX_MAGIC, 8);
-	put32(buf + 8, IDX_VERSION);
-	put32(buf + 12, c->uid_validity);
-	put64(buf + 16, (uint64_t)c->ino);
-	put64(buf + 24, c->scanned);
-	put32(buf + 32, c->last_rec);
-	put32(buf + 36, (uint32_t)n);
-	if (n > 0)
-		put64(buf + 40, get64((const unsigned char *)c->map +
-		    c->last_rec + 8));
-	p = buf + IDX_HDR;
-	for (i = 0; i < n; i++)
-		put32(p + 4 * i, c->idx[i].uid);
-	for (kind = 0; kind < MSGCACHE_KINDS; kind++) {
-		p += 4 * n;
-		for (i = 0; i < n; i++)
-			put32(p + 4 * i, c->idx[i].off[kind] & OFF_MASK);
-	}
-	put64(buf + 48, cache_hash(buf + IDX_HDR, size - IDX_HDR));
-	put64(buf + 56, cache_hash(buf, 56));
-	fd = create_temp(c, MSGCACHE_INDEX_SUFFIX, tmp, sizeof(tmp));
-	if (fd >= 0) {
-		if (write_all(fd, buf, size) < 0 || close(fd) < 0 ||
-		    rename(tmp, c->ipath) < 0)
-			(void)unlink(tmp);
-		else
-			c->stats.index_writes++;
-	}
-	free(buf);
 }
 
 int
@@ -1152,10 +705,10 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 			continue;
 		}
 		if (c->ibad != NULL)
-			index_forget(c);
+			msgcache_index_forget(c);
 		if (c->scanned == HDR_SIZE && c->n == 0 && c->ifd < 0)
-			index_load(c, (uint64_t)st.st_size);
-		else if (index_map(c) < 0) {
+			msgcache_index_load(c, (uint64_t)st.st_size);
+		else if (msgcache_index_map(c) < 0) {
 			close_file(c);
 			return -1;
 		}
@@ -1184,54 +737,15 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 		    unindexed >= MSGCACHE_INDEX_MIN &&
 		    unindexed >= c->bcovered / 8;
 		if (write_index)
-			index_absorb(c);
+			msgcache_index_absorb(c);
 		if ((full || write_index) && live != NULL &&
 		    maybe_compact(c, live, ctx) > 0)
 			continue;
 		if (write_index)
-			index_write(c);
+			msgcache_index_write(c);
 		return 0;
 	}
 	return -1;
-}
-
-/* msgcache_lookup() in the loaded index file. */
-static bool
-base_lookup(struct msgcache *c, uint32_t uid, struct span base,
-	enum msgcache_kind kind, struct span *data_r)
-{
-	ssize_t i = base_find(c, uid);
-	const unsigned char *r;
-	uint32_t off;
-	size_t rlen;
-
-	if (i < 0 || (off = base_off(c, (size_t)i, (int)kind)) == 0)
-		return false;
-	if (!frame_ok(c, off, c->bcovered, uid, (int)kind)) {
-		/* stale or forged: a miss, and a scan next time */
-		if (c->ibad == NULL)
-			c->ibad = "bad record offset";
-		return false;
-	}
-	r = (const unsigned char *)c->map + off;
-	rlen = get32(r + 4);
-	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
-		return false;
-	if (c->bver == NULL || (c->bver[i] & (1u << kind)) == 0) {
-		if (get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
-			if (c->bad == NULL)
-				log_info("cache", "file=\"%s\" bad record "
-				    "uid=%u", c->path, uid);
-			c->bad = "bad record checksum";
-			return false;
-		}
-		if (c->bver == NULL)
-			c->bver = xcalloc(c->bn, 1);
-		c->bver[i] |= (uint8_t)(1u << kind);
-	}
-	*data_r = span_make((const char *)r + REC_HDR + base.len,
-	    rlen - REC_HDR - base.len);
-	return true;
 }
 
 bool
@@ -1246,7 +760,7 @@ msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 	if (e != NULL)
 		c->last = e;
 	if ((e == NULL || e->off[kind] == 0) && c->map != NULL)
-		return base_lookup(c, uid, base, kind, data_r);
+		return msgcache_index_lookup(c, uid, base, kind, data_r);
 	if (e == NULL || e->off[kind] == 0 || c->map == NULL)
 		return false;
 	off = e->off[kind] & OFF_MASK;
@@ -1258,7 +772,7 @@ msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
 		return false;
 	if ((e->off[kind] & OFF_VERIFIED) == 0) {
-		if (get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
+		if (get64(r + 8) != msgcache_hash(r + 16, rlen - 16)) {
 			/* a miss now; the file is rebuilt next time */
 			e->off[kind] = 0;
 			if (c->bad == NULL)
@@ -1300,7 +814,7 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 	memcpy(r + REC_HDR, base.p, base.len);
 	if (data.len > 0)
 		memcpy(r + REC_HDR + base.len, data.p, data.len);
-	put64(r + 8, cache_hash(r + 16, rlen - 16));
+	put64(r + 8, msgcache_hash(r + 16, rlen - 16));
 	c->w[kind].len += rlen;
 	c->wlen += rlen;
 	if (c->wlen >= MSGCACHE_WRITE_BATCH)
@@ -1348,7 +862,7 @@ msgcache_release(struct msgcache *c)
 		return;
 	msgcache_flush(c);
 	unmap(c);
-	index_unmap(c);
+	msgcache_index_unmap(c);
 	c->last = NULL;
 	free_writes(c);
 }
