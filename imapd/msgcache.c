@@ -36,6 +36,11 @@
 
 #define FILE_MAGIC "TERNCACH"
 
+/* Lookups read this much of the file at a time into a kind's window:
+ * the records of a kind are mostly together and in UID order, and on
+ * some VMs the first touch of each page of a mapping costs several
+ * times more than copying it (the mapping is for scans). */
+#define LOOKUP_WINDOW (64 * 1024)
 /* How far ahead of its frame scan() prefetches (bytes). */
 #define SCAN_PREFETCH 4096
 /* Records of new UIDs merged into the index at once, at least. */
@@ -273,6 +278,17 @@ wgroup_reserve(struct msgcache *c, int kind, size_t len)
 	return g->buf + g->len;
 }
 
+static void
+free_windows(struct msgcache *c)
+{
+	int k;
+
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		free(c->win[k].buf);
+		memset(&c->win[k], 0, sizeof(c->win[k]));
+	}
+}
+
 /* Forget the file: the next refresh opens it again, indexing anew. */
 static void
 close_file(struct msgcache *c)
@@ -285,6 +301,7 @@ close_file(struct msgcache *c)
 	c->scanned = 0;
 	c->last_rec = 0;
 	msgcache_index_drop(c);
+	free_windows(c);
 	drop_writes(c);
 	c->no_write = false;
 	c->bad = NULL;
@@ -754,8 +771,8 @@ msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 {
 	struct entry *e = find(c, uid);
 	const unsigned char *r;
-	uint32_t off;
-	size_t rlen;
+	size_t avail;
+	int ret;
 
 	if (e != NULL)
 		c->last = e;
@@ -763,29 +780,113 @@ msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 		return msgcache_index_lookup(c, uid, base, kind, data_r);
 	if (e == NULL || e->off[kind] == 0 || c->map == NULL)
 		return false;
-	off = e->off[kind] & OFF_MASK;
-	if ((size_t)off + REC_HDR > c->map_size)
+	r = msgcache_record_at(c, (int)kind, e->off[kind] & OFF_MASK,
+	    c->scanned, &avail);
+	if (r == NULL)
 		return false;
-	/* framed by scan(): the file only grows while it is ours */
-	r = (const unsigned char *)c->map + off;
-	rlen = get32(r + 4);
-	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
+	/* framed by scan(), and the file is append-only: a record that
+	 * is not there now is corruption */
+	if (!msgcache_frame_ok(r, avail, uid, (int)kind)) {
+		e->off[kind] = 0;
+		c->bad = "bad record";
 		return false;
-	if ((e->off[kind] & OFF_VERIFIED) == 0) {
-		if (get64(r + 8) != msgcache_hash(r + 16, rlen - 16)) {
-			/* a miss now; the file is rebuilt next time */
-			e->off[kind] = 0;
-			if (c->bad == NULL)
-				log_info("cache", "file=\"%s\" bad record "
-				    "uid=%u", c->path, uid);
-			c->bad = "bad record checksum";
-			return false;
-		}
-		e->off[kind] |= OFF_VERIFIED;
 	}
+	ret = msgcache_record_data(r, base,
+	    (e->off[kind] & OFF_VERIFIED) != 0, data_r);
+	if (ret < 0) {
+		/* a miss now; the file is rebuilt next time */
+		e->off[kind] = 0;
+		if (c->bad == NULL)
+			log_info("cache", "file=\"%s\" bad record uid=%u",
+			    c->path, uid);
+		c->bad = "bad record checksum";
+		return false;
+	}
+	if (ret > 0)
+		e->off[kind] |= OFF_VERIFIED;
+	return ret > 0;
+}
+
+const unsigned char *
+msgcache_record_at(struct msgcache *c, int kind, uint32_t off, size_t limit,
+	size_t *avail_r)
+{
+	struct rwin *w = &c->win[kind];
+	size_t want, rlen;
+	ssize_t n;
+	int pass;
+
+	if (c->fd < 0 || off < HDR_SIZE || off >= limit ||
+	    limit - off < REC_HDR)
+		return NULL;
+	if (w->len > 0 && off >= w->off && off - w->off <= w->len &&
+	    w->len - (off - w->off) >= REC_HDR) {
+		const unsigned char *r = w->buf + (off - w->off);
+		size_t avail = w->len - (off - w->off);
+
+		if (avail > limit - off)
+			avail = limit - off;
+		rlen = get32(r + 4);
+		/* all of it here, or never whole anyway */
+		if (rlen <= avail || rlen > MSGCACHE_RECORD_MAX ||
+		    rlen > limit - off) {
+			*avail_r = avail;
+			return r;
+		}
+	}
+	want = limit - off < LOOKUP_WINDOW ? limit - off : LOOKUP_WINDOW;
+	for (pass = 0; pass < 2; pass++) {
+		if (w->cap < want) {
+			w->buf = xreallocarray(w->buf, want, 1);
+			w->cap = want;
+		}
+		w->len = 0;
+		do {
+			n = pread(c->fd, w->buf, want, (off_t)off);
+		} while (n < 0 && errno == EINTR);
+		if (n < REC_HDR)
+			return NULL;
+		w->off = off;
+		w->len = (size_t)n;
+		rlen = get32(w->buf + 4);
+		/* a record bigger than the window: read it whole */
+		if (rlen <= w->len || rlen > MSGCACHE_RECORD_MAX ||
+		    rlen > limit - off || w->len < want)
+			break;
+		want = rlen;
+	}
+	*avail_r = w->len;
+	return w->buf;
+}
+
+bool
+msgcache_frame_ok(const unsigned char *r, size_t avail, uint32_t uid,
+	int kind)
+{
+	size_t rlen;
+
+	if (avail < REC_HDR)
+		return false;
+	rlen = get32(r + 4);
+	return get32(r) == REC_MAGIC && rlen >= REC_HDR &&
+	    rlen <= MSGCACHE_RECORD_MAX && rlen <= avail &&
+	    get32(r + 16) == uid && r[20] == kind &&
+	    REC_HDR + (size_t)r[21] <= rlen && r[22] == 0 && r[23] == 0;
+}
+
+int
+msgcache_record_data(const unsigned char *r, struct span base,
+	bool verified, struct span *data_r)
+{
+	size_t rlen = get32(r + 4);
+
+	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
+		return 0;
+	if (!verified && get64(r + 8) != msgcache_hash(r + 16, rlen - 16))
+		return -1;
 	*data_r = span_make((const char *)r + REC_HDR + base.len,
 	    rlen - REC_HDR - base.len);
-	return true;
+	return 1;
 }
 
 void
@@ -863,6 +964,7 @@ msgcache_release(struct msgcache *c)
 	msgcache_flush(c);
 	unmap(c);
 	msgcache_index_unmap(c);
+	free_windows(c);
 	c->last = NULL;
 	free_writes(c);
 }

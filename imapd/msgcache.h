@@ -108,8 +108,9 @@ int msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx);
 void msgcache_release(struct msgcache *c);
 
 /* The cached data of kind for uid, if the record's base name is base:
- * true with *data_r pointing into the mapping (valid until
- * msgcache_release), else false. */
+ * true with *data_r pointing into c's buffer for kind, valid until the
+ * next msgcache_lookup() of the same kind or msgcache_release() (so the
+ * kinds of one message may be used together), else false. */
 bool msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 	enum msgcache_kind kind, struct span *data_r);
 /* Queue a record (written at the latest by msgcache_release). Records

@@ -169,24 +169,16 @@ base_find(struct msgcache *c, uint32_t uid)
 	return -1;
 }
 
-/* Is there a well-framed record of uid and kind at off, ending at or
- * before limit? */
+/* Is there a well-framed record of uid and kind at off of the mapping,
+ * ending at or before limit? */
 static bool
 frame_ok(const struct msgcache *c, uint32_t off, size_t limit, uint32_t uid,
 	int kind)
 {
-	const unsigned char *r;
-	size_t rlen;
-
-	if (limit > c->map_size || off < HDR_SIZE || off > limit ||
-	    limit - off < REC_HDR)
+	if (limit > c->map_size || off < HDR_SIZE || off > limit)
 		return false;
-	r = (const unsigned char *)c->map + off;
-	rlen = get32(r + 4);
-	return get32(r) == REC_MAGIC && rlen >= REC_HDR &&
-	    rlen <= MSGCACHE_RECORD_MAX && rlen <= limit - off &&
-	    get32(r + 16) == uid && r[20] == kind &&
-	    REC_HDR + (size_t)r[21] <= rlen && r[22] == 0 && r[23] == 0;
+	return msgcache_frame_ok((const unsigned char *)c->map + off,
+	    limit - off, uid, kind);
 }
 
 /* Open the index file of the cache file just opened, if it is one:
@@ -388,33 +380,32 @@ msgcache_index_lookup(struct msgcache *c, uint32_t uid, struct span base,
 	ssize_t i = base_find(c, uid);
 	const unsigned char *r;
 	uint32_t off;
-	size_t rlen;
+	size_t avail;
+	bool verified;
+	int ret;
 
 	if (i < 0 || (off = base_off(c, (size_t)i, (int)kind)) == 0)
 		return false;
-	if (!frame_ok(c, off, c->bcovered, uid, (int)kind)) {
+	r = msgcache_record_at(c, (int)kind, off, c->bcovered, &avail);
+	if (r == NULL || !msgcache_frame_ok(r, avail, uid, (int)kind)) {
 		/* stale or forged: a miss, and a scan next time */
 		if (c->ibad == NULL)
 			c->ibad = "bad record offset";
 		return false;
 	}
-	r = (const unsigned char *)c->map + off;
-	rlen = get32(r + 4);
-	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
+	verified = c->bver != NULL && (c->bver[i] & (1u << kind)) != 0;
+	ret = msgcache_record_data(r, base, verified, data_r);
+	if (ret < 0) {
+		if (c->bad == NULL)
+			log_info("cache", "file=\"%s\" bad record uid=%u",
+			    c->path, uid);
+		c->bad = "bad record checksum";
 		return false;
-	if (c->bver == NULL || (c->bver[i] & (1u << kind)) == 0) {
-		if (get64(r + 8) != msgcache_hash(r + 16, rlen - 16)) {
-			if (c->bad == NULL)
-				log_info("cache", "file=\"%s\" bad record "
-				    "uid=%u", c->path, uid);
-			c->bad = "bad record checksum";
-			return false;
-		}
+	}
+	if (ret > 0 && !verified) {
 		if (c->bver == NULL)
 			c->bver = xcalloc(c->bn, 1);
 		c->bver[i] |= (uint8_t)(1u << kind);
 	}
-	*data_r = span_make((const char *)r + REC_HDR + base.len,
-	    rlen - REC_HDR - base.len);
-	return true;
+	return ret > 0;
 }

@@ -77,6 +77,13 @@ struct msgcache {
 	uint8_t *bver;			/* bit k: kind k's record hashed */
 	const char *ibad;		/* it pointed at a wrong record: drop
 					 * it at the next refresh (why) */
+	/* lookups read records into a window per kind (see
+	 * msgcache_record_at()) */
+	struct rwin {
+		unsigned char *buf;
+		size_t cap;
+		size_t off, len;	/* the file's bytes [off, off + len) */
+	} win[MSGCACHE_KINDS];
 	struct msgcache_stats stats;
 };
 
@@ -120,6 +127,21 @@ int msgcache_write_all(int fd, const void *p, size_t len);
  * file: its name into tmp, the fd returned (-1 on error). */
 int msgcache_create_temp(const struct msgcache *c, const char *suffix,
 	char *tmp, size_t size);
+
+/* The bytes of the file at off (a record of kind, before limit) for a
+ * lookup, valid until the next call for kind or msgcache_release(): if
+ * the record's length is plausible, all of it is there. *avail_r bytes
+ * (at most limit - off); NULL when they cannot be read. */
+const unsigned char *msgcache_record_at(struct msgcache *c, int kind,
+	uint32_t off, size_t limit, size_t *avail_r);
+/* Is r[0..avail) a whole record of uid and kind? */
+bool msgcache_frame_ok(const unsigned char *r, size_t avail, uint32_t uid,
+	int kind);
+/* The data of the framed record r if its base name is base: 1, with
+ * its hash checked unless verified; 0 for another name; -1 when the
+ * hash fails. */
+int msgcache_record_data(const unsigned char *r, struct span base,
+	bool verified, struct span *data_r);
 
 /* The index file (msgcache_index.c). */
 /* Open the index file of the cache file just opened (c->fd, c->ino),

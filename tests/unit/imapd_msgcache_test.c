@@ -842,6 +842,52 @@ START_TEST(test_index_check)
 }
 END_TEST
 
+/* Records bigger than a lookup's read window come whole; the kinds of
+ * one UID stay valid together. */
+START_TEST(test_big_records)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	static char big[150 * 1024];
+	struct span got[MSGCACHE_KINDS];
+	char b[128], d[128];
+	uint32_t uid;
+	int k;
+
+	memset(big, 'b', sizeof(big));
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	for (uid = 1; uid <= 6; uid++) {
+		add_all(c, uid, uid, 1);
+		if (uid % 2 == 0)
+			msgcache_add(c, uid, base_of(uid, b, sizeof(b)),
+			    MSGCACHE_HEADER, span_make(big, sizeof(big) -
+			    uid));
+	}
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	for (uid = 1; uid <= 6; uid++) {
+		for (k = 0; k < MSGCACHE_KINDS; k++)
+			ck_assert(msgcache_lookup(c, uid, base_of(uid, b,
+			    sizeof(b)), (enum msgcache_kind)k, &got[k]));
+		for (k = 0; k < MSGCACHE_KINDS; k++) {
+			struct span want = data_of(uid, k, d, sizeof(d));
+
+			if (k == MSGCACHE_HEADER && uid % 2 == 0) {
+				ck_assert_uint_eq(got[k].len,
+				    sizeof(big) - uid);
+				ck_assert(memcmp(got[k].p, big,
+				    got[k].len) == 0);
+				continue;
+			}
+			ck_assert_uint_eq(got[k].len, want.len);
+			ck_assert(memcmp(got[k].p, want.p, want.len) == 0);
+		}
+	}
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
 START_TEST(test_limits)
 {
 	struct msgcache *c = msgcache_new(dir, UV);
@@ -919,6 +965,7 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_grouped_by_kind);
+	tcase_add_test(tc, test_big_records);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("corruption");
