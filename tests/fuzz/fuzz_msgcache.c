@@ -4,13 +4,16 @@
  * and looked up for every UID it names; what it returns must lie inside
  * the file, and a file that checks must index as many records. Then
  * the same bytes as the tern-cache.index file of a valid cache file:
- * msgcache_index_check, refresh and lookups of its UIDs. */
+ * msgcache_index_check, refresh and lookups of its UIDs; and once more
+ * with the header made to match that cache file and the checksums
+ * fixed up, so that the entries and offsets are what is fuzzed. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fuzz.h"
 #include "msgcache.h"
+#include "msgcache_int.h"
 
 static char dir[] = "/tmp/fuzz_msgcache.XXXXXX";
 static char path[sizeof(dir) + 16];
@@ -19,6 +22,9 @@ static char ipath[sizeof(dir) + 32];
 static char idir[] = "/tmp/fuzz_msgcache_idx.XXXXXX";
 static char iipath[sizeof(idir) + 32];
 static struct stat ist;
+static uint32_t last_off;	/* of the valid cache file's last record */
+static uint64_t last_hash;
+static unsigned char fixed[1 << 20];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -51,8 +57,22 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 		(void)snprintf(cpath, sizeof(cpath), "%s/%s", idir,
 		    MSGCACHE_FILE_NAME);
-		if (stat(cpath, &ist) < 0)
+		unsigned char *cf = NULL;
+		FILE *cfp;
+		size_t off = HDR_SIZE;
+
+		if (stat(cpath, &ist) < 0 || (cf = malloc((size_t)
+		    ist.st_size)) == NULL || (cfp = fopen(cpath, "rb")) ==
+		    NULL || fread(cf, 1, (size_t)ist.st_size, cfp) !=
+		    (size_t)ist.st_size)
 			abort();
+		(void)fclose(cfp);
+		while (off + REC_HDR <= (size_t)ist.st_size) {
+			last_off = (uint32_t)off;
+			off += get32(cf + off + 4);
+		}
+		last_hash = get64(cf + last_off + 8);
+		free(cf);
 	}
 	return 0;
 }
@@ -96,6 +116,33 @@ index_input(const uint8_t *data, size_t size)
 	(void)unlink(iipath);
 }
 
+/* data as the entries of an index file of the valid cache in idir
+ * whose header and checksums are right. */
+static void
+fixed_input(const uint8_t *data, size_t size)
+{
+	size_t n;
+
+	if (size < 4 || size - 4 > sizeof(fixed) - IDX_HDR)
+		return;
+	/* entries: n from the first bytes, the payload from the rest */
+	n = (size - 4) / (4 * (1 + MSGCACHE_KINDS));
+	memset(fixed, 0, IDX_HDR);
+	memcpy(fixed, IDX_MAGIC, 8);
+	put32(fixed + 8, IDX_VERSION);
+	put32(fixed + 12, 1);
+	put64(fixed + 16, (uint64_t)ist.st_ino);
+	put64(fixed + 24, (uint64_t)ist.st_size);
+	put32(fixed + 32, last_off);
+	put32(fixed + 36, (data[0] & 1) ? get32(data) : (uint32_t)n);
+	put64(fixed + 40, last_hash);
+	memcpy(fixed + IDX_HDR, data + 4, n * 4 * (1 + MSGCACHE_KINDS));
+	put64(fixed + 48, msgcache_hash(fixed + IDX_HDR,
+	    n * 4 * (1 + MSGCACHE_KINDS)));
+	put64(fixed + 56, msgcache_hash(fixed, 56));
+	index_input(fixed, IDX_HDR + n * 4 * (1 + MSGCACHE_KINDS));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -132,5 +179,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)unlink(path);
 	(void)unlink(ipath);
 	index_input(data, size);
+	fixed_input(data, size);
 	return 0;
 }

@@ -3,7 +3,9 @@
  * Unit tests for imapd/msgcache: round trip of every kind, base name and
  * UIDVALIDITY checks, a torn tail (ignored) and corruption (rebuilt),
  * two writers on one file, a file replaced or deleted under an open
- * cache, compaction, and the size limits.
+ * cache, compaction, the size limits, records grouped by kind, records
+ * bigger than a lookup's window, and the index file (used, ignored when
+ * damaged or stale, dropped when it lies, rewritten after compaction).
  */
 #include <check.h>
 #include <fcntl.h>
