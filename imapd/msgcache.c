@@ -12,6 +12,8 @@
  * hash only for the last record (a write in progress); the others are
  * hashed when first used (OFF_VERIFIED marks them), and a bad one is a
  * miss and makes the next refresh rebuild the file.
+ * The index file that spares a new session most of the scan is
+ * msgcache_index.c's.
  */
 #include <endian.h>
 #include <errno.h>
@@ -21,9 +23,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "msgcache.h"
+#include "msgcache_int.h"
 #include "log.h"
 #include "maildir.h"
 #include "str.h"
@@ -31,24 +35,12 @@
 #include "tern.h"
 
 #define FILE_MAGIC "TERNCACH"
-#define HDR_SIZE 32
-#define REC_MAGIC 0x31524354u		/* "TCR1" */
-#define REC_HDR 24
-/* Concurrent writers may each pass MSGCACHE_FILE_MAX by a batch; a file
- * bigger than this was not written by us. */
-#define FILE_HARD_MAX ((uint64_t)MSGCACHE_FILE_MAX + 64 * 1024 * 1024)
 
-/* Set in entry.off when the record's hash was checked: offsets are
- * below FILE_HARD_MAX < 2^31. */
-#define OFF_VERIFIED 0x80000000u
-#define OFF_MASK 0x7fffffffu
-
-struct entry {
-	uint32_t uid;
-	uint32_t off[MSGCACHE_KINDS];	/* 0: none (the header is there);
-					 * | OFF_VERIFIED */
-};
-
+/* Lookups read this much of the file at a time into a kind's window:
+ * the records of a kind are mostly together and in UID order, and on
+ * some VMs the first touch of each page of a mapping costs several
+ * times more than copying it (the mapping is for scans). */
+#define LOOKUP_WINDOW (64 * 1024)
 /* How far ahead of its frame scan() prefetches (bytes). */
 #define SCAN_PREFETCH 4096
 /* Records of new UIDs merged into the index at once, at least. */
@@ -57,60 +49,6 @@ struct entry {
 struct scan_rec {
 	uint32_t uid, kind, off;
 };
-
-struct msgcache {
-	char *dir;
-	char *path;
-	uint32_t uid_validity;
-	int fd;
-	dev_t dev;
-	ino_t ino;
-	size_t scanned;			/* records before this are indexed */
-	struct entry *idx;		/* ascending uid */
-	size_t n, cap;
-	const struct entry *last;	/* of the last lookup (FETCH asks
-					 * for several kinds of a UID) */
-	const char *map;
-	size_t map_size;
-	unsigned char *wbuf;		/* records not written yet */
-	size_t wlen, wcap;
-	bool no_write;			/* read-only, failed or full */
-	const char *bad;		/* a record failed its hash: rebuild
-					 * at the next refresh (why) */
-	struct msgcache_stats stats;
-};
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, 8);
-}
 
 static uint64_t
 rotl(uint64_t x, int r)
@@ -133,8 +71,8 @@ mix_word(uint64_t h, uint64_t w)
  * 8 bytes, so a full index build hashes at memory speed): against torn
  * and garbled writes, not against an attacker, who would own the
  * mailbox anyway. */
-static uint64_t
-cache_hash(const unsigned char *p, size_t len)
+uint64_t
+msgcache_hash(const unsigned char *p, size_t len)
 {
 	uint64_t h[4] = { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,
 		0x94d049bb133111ebULL, 0x2545f4914f6cdd1dULL };
@@ -172,7 +110,7 @@ make_header(unsigned char *h, uint32_t uid_validity)
 	put32(h + 8, MSGCACHE_VERSION);
 	put32(h + 12, uid_validity);
 	put32(h + 16, HDR_SIZE);
-	put64(h + 24, cache_hash(h, 24));
+	put64(h + 24, msgcache_hash(h, 24));
 }
 
 static const char *
@@ -180,7 +118,7 @@ header_error(const unsigned char *h, size_t len, uint32_t uid_validity)
 {
 	if (len < HDR_SIZE || memcmp(h, FILE_MAGIC, 8) != 0)
 		return "bad magic";
-	if (get64(h + 24) != cache_hash(h, 24))
+	if (get64(h + 24) != msgcache_hash(h, 24))
 		return "bad header checksum";
 	if (get32(h + 8) != MSGCACHE_VERSION || get32(h + 16) != HDR_SIZE)
 		return "other version";
@@ -215,7 +153,7 @@ check_record(const unsigned char *p, size_t len, size_t off, bool verify,
 	/* the last record is always hashed: it may still be being
 	 * written */
 	if ((verify || off + rlen == len) &&
-	    get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
+	    get64(r + 8) != msgcache_hash(r + 16, rlen - 16)) {
 		/* the last record may still be being written */
 		if (off + rlen == len)
 			return 0;
@@ -268,8 +206,13 @@ msgcache_new(const char *dir, uint32_t uid_validity)
 	c->dir = xstrdup(dir);
 	c->path = xmalloc(len);
 	(void)snprintf(c->path, len, "%s/%s", dir, MSGCACHE_FILE_NAME);
+	len += sizeof(MSGCACHE_INDEX_SUFFIX);
+	c->ipath = xmalloc(len);
+	(void)snprintf(c->ipath, len, "%s/%s%s", dir, MSGCACHE_FILE_NAME,
+	    MSGCACHE_INDEX_SUFFIX);
 	c->uid_validity = uid_validity;
 	c->fd = -1;
+	c->ifd = -1;
 	return c;
 }
 
@@ -295,6 +238,57 @@ unmap(struct msgcache *c)
 	c->map_size = 0;
 }
 
+/* Forget the records not written yet. */
+static void
+drop_writes(struct msgcache *c)
+{
+	int k;
+
+	for (k = 0; k < MSGCACHE_KINDS; k++)
+		c->w[k].len = 0;
+	c->wlen = 0;
+}
+
+/* Free the write buffers (an idle session keeps only the index). */
+static void
+free_writes(struct msgcache *c)
+{
+	int k;
+
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		free(c->w[k].buf);
+		c->w[k].buf = NULL;
+		c->w[k].cap = 0;
+		c->w[k].len = 0;
+	}
+	c->wlen = 0;
+}
+
+/* Room for len more bytes of kind's records: where they go. */
+static unsigned char *
+wgroup_reserve(struct msgcache *c, int kind, size_t len)
+{
+	struct wgroup *g = &c->w[kind];
+
+	if (g->len + len > g->cap) {
+		g->cap = g->len + len + MSGCACHE_WRITE_BATCH;
+		g->buf = xreallocarray(g->buf, g->cap, 1);
+	}
+	/* UNSAFE: len bytes reserved above */
+	return g->buf + g->len;
+}
+
+static void
+free_windows(struct msgcache *c)
+{
+	int k;
+
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		free(c->win[k].buf);
+		memset(&c->win[k], 0, sizeof(c->win[k]));
+	}
+}
+
 /* Forget the file: the next refresh opens it again, indexing anew. */
 static void
 close_file(struct msgcache *c)
@@ -305,7 +299,10 @@ close_file(struct msgcache *c)
 	c->fd = -1;
 	c->n = 0;
 	c->scanned = 0;
-	c->wlen = 0;
+	c->last_rec = 0;
+	msgcache_index_drop(c);
+	free_windows(c);
+	drop_writes(c);
 	c->no_write = false;
 	c->bad = NULL;
 }
@@ -320,7 +317,8 @@ msgcache_free(struct msgcache **cp)
 	msgcache_release(c);
 	close_file(c);
 	free(c->idx);
-	free(c->wbuf);
+	free_writes(c);
+	free(c->ipath);
 	free(c->path);
 	free(c->dir);
 	free(c);
@@ -328,8 +326,8 @@ msgcache_free(struct msgcache **cp)
 }
 
 /* Write all of p to fd. 0 or -1. */
-static int
-write_all(int fd, const void *p, size_t len)
+int
+msgcache_write_all(int fd, const void *p, size_t len)
 {
 	size_t off = 0;
 
@@ -345,17 +343,18 @@ write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
-/* A new temp file in the folder for a fresh cache: its name into tmp,
- * the fd returned (-1 on error). */
-static int
-create_temp(const struct msgcache *c, char *tmp, size_t size)
+/* A new temp file in the folder for a fresh cache (or index) file: its
+ * name into tmp, the fd returned (-1 on error). */
+int
+msgcache_create_temp(const struct msgcache *c, const char *suffix,
+	char *tmp, size_t size)
 {
 	char rnd[13];
 	int fd;
 
 	str_random_hex(rnd, 6);
-	if (maildir_path(tmp, size, "%s/%s.%s.tmp", c->dir,
-	    MSGCACHE_FILE_NAME, rnd) < 0)
+	if (maildir_path(tmp, size, "%s/%s%s.%s.tmp", c->dir,
+	    MSGCACHE_FILE_NAME, suffix, rnd) < 0)
 		return -1;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	return fd;
@@ -370,11 +369,11 @@ create_file(struct msgcache *c, bool replace)
 	unsigned char h[HDR_SIZE];
 	int fd, ret = 0;
 
-	fd = create_temp(c, tmp, sizeof(tmp));
+	fd = msgcache_create_temp(c, "", tmp, sizeof(tmp));
 	if (fd < 0)
 		return -1;
 	make_header(h, c->uid_validity);
-	if (write_all(fd, h, sizeof(h)) < 0) {
+	if (msgcache_write_all(fd, h, sizeof(h)) < 0) {
 		(void)close(fd);
 		(void)unlink(tmp);
 		return -1;
@@ -399,6 +398,8 @@ rebuild(struct msgcache *c, const char *why)
 	c->stats.last_error = why;
 	log_info("cache", "file=\"%s\" rebuilt reason=\"%s\"", c->path, why);
 	close_file(c);
+	/* its index describes another file: ignored anyway */
+	(void)unlink(c->ipath);
 	if (create_file(c, true) < 0)
 		log_warn("cache", "file=\"%s\" error=\"%s\"", c->path,
 		    strerror(errno));
@@ -574,6 +575,7 @@ scan(struct msgcache *c, const char **error_r)
 			recs[n].off = (uint32_t)off;
 			n++;
 		}
+		c->last_rec = (uint32_t)off;
 		off += rlen;
 	}
 	if (ret < 0) {
@@ -633,17 +635,18 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	if (dead < MSGCACHE_COMPACT_MIN || (dead <= live_bytes &&
 	    c->map_size < MSGCACHE_FILE_MAX))
 		return 0;
-	fd = create_temp(c, tmp, sizeof(tmp));
+	fd = msgcache_create_temp(c, "", tmp, sizeof(tmp));
 	if (fd < 0)
 		return 0;
 	make_header(h, c->uid_validity);
-	if (write_all(fd, h, sizeof(h)) < 0)
+	if (msgcache_write_all(fd, h, sizeof(h)) < 0)
 		goto fail;
-	/* ascending UID: a FETCH 1:* then reads the file in order */
-	c->wlen = 0;
+	/* kind by kind, each in ascending UID: a FETCH 1:* of one item
+	 * then reads only the pages of that kind, in order */
+	drop_writes(c);
 	end = HDR_SIZE;
-	for (i = 0; i < c->n; i++) {
-		for (k = 0; k < MSGCACHE_KINDS; k++) {
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		for (i = 0; i < c->n; i++) {
 			uint32_t off = c->idx[i].off[k];
 			const unsigned char *r = p + (off & OFF_MASK);
 			size_t rlen;
@@ -653,25 +656,22 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 			rlen = get32(r + 4);
 			/* a bad record is not carried over */
 			if ((off & OFF_VERIFIED) == 0 &&
-			    get64(r + 8) != cache_hash(r + 16, rlen - 16))
+			    get64(r + 8) != msgcache_hash(r + 16, rlen - 16))
 				continue;
 			end += rlen;
-			if (c->wlen + rlen > c->wcap) {
-				c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
-				c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
-			}
-			memcpy(c->wbuf + c->wlen, r, rlen);
-			c->wlen += rlen;
-			if (c->wlen >= MSGCACHE_WRITE_BATCH) {
-				if (write_all(fd, c->wbuf, c->wlen) < 0)
+			memcpy(wgroup_reserve(c, 0, rlen), r, rlen);
+			c->w[0].len += rlen;
+			if (c->w[0].len >= MSGCACHE_WRITE_BATCH) {
+				if (msgcache_write_all(fd, c->w[0].buf,
+				    c->w[0].len) < 0)
 					goto fail;
-				c->wlen = 0;
+				c->w[0].len = 0;
 			}
 		}
 	}
-	if (write_all(fd, c->wbuf, c->wlen) < 0)
+	if (msgcache_write_all(fd, c->w[0].buf, c->w[0].len) < 0)
 		goto fail;
-	c->wlen = 0;
+	drop_writes(c);
 	if (close(fd) < 0 || rename(tmp, c->path) < 0) {
 		(void)unlink(tmp);
 		return 0;
@@ -683,7 +683,7 @@ maybe_compact(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 	close_file(c);
 	return 1;
 fail:
-	c->wlen = 0;
+	drop_writes(c);
 	(void)close(fd);
 	(void)unlink(tmp);
 	return 0;
@@ -694,7 +694,8 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 {
 	struct stat st, pst;
 	const char *error;
-	bool full;
+	bool full, write_index;
+	size_t unindexed;
 	int attempt;
 
 	msgcache_release(c);
@@ -720,6 +721,14 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 			rebuild(c, c->bad);
 			continue;
 		}
+		if (c->ibad != NULL)
+			msgcache_index_forget(c);
+		if (c->scanned == HDR_SIZE && c->n == 0 && c->ifd < 0)
+			msgcache_index_load(c, (uint64_t)st.st_size);
+		else if (msgcache_index_map(c) < 0) {
+			close_file(c);
+			return -1;
+		}
 		full = c->scanned == HDR_SIZE;
 		c->map_size = (size_t)st.st_size;
 		/* a full index reads every record's frame, so every page:
@@ -737,8 +746,20 @@ msgcache_refresh(struct msgcache *c, msgcache_live_fn *live, void *ctx)
 		}
 		if (c->map_size >= MSGCACHE_FILE_MAX)
 			c->no_write = true;
-		if (full && live != NULL && maybe_compact(c, live, ctx) > 0)
+		/* much indexed that the index file does not have: write a
+		 * new one (and see whether to compact first) */
+		unindexed = c->scanned - (c->ifd >= 0 ? c->bcovered :
+		    HDR_SIZE);
+		write_index = !c->no_write &&
+		    unindexed >= MSGCACHE_INDEX_MIN &&
+		    unindexed >= c->bcovered / 8;
+		if (write_index)
+			msgcache_index_absorb(c);
+		if ((full || write_index) && live != NULL &&
+		    maybe_compact(c, live, ctx) > 0)
 			continue;
+		if (write_index)
+			msgcache_index_write(c);
 		return 0;
 	}
 	return -1;
@@ -750,36 +771,122 @@ msgcache_lookup(struct msgcache *c, uint32_t uid, struct span base,
 {
 	struct entry *e = find(c, uid);
 	const unsigned char *r;
-	uint32_t off;
-	size_t rlen;
+	size_t avail;
+	int ret;
 
 	if (e != NULL)
 		c->last = e;
+	if ((e == NULL || e->off[kind] == 0) && c->map != NULL)
+		return msgcache_index_lookup(c, uid, base, kind, data_r);
 	if (e == NULL || e->off[kind] == 0 || c->map == NULL)
 		return false;
-	off = e->off[kind] & OFF_MASK;
-	if ((size_t)off + REC_HDR > c->map_size)
+	r = msgcache_record_at(c, (int)kind, e->off[kind] & OFF_MASK,
+	    c->scanned, &avail);
+	if (r == NULL)
 		return false;
-	/* framed by scan(): the file only grows while it is ours */
-	r = (const unsigned char *)c->map + off;
-	rlen = get32(r + 4);
-	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
+	/* framed by scan(), and the file is append-only: a record that
+	 * is not there now is corruption */
+	if (!msgcache_frame_ok(r, avail, uid, (int)kind)) {
+		e->off[kind] = 0;
+		c->bad = "bad record";
 		return false;
-	if ((e->off[kind] & OFF_VERIFIED) == 0) {
-		if (get64(r + 8) != cache_hash(r + 16, rlen - 16)) {
-			/* a miss now; the file is rebuilt next time */
-			e->off[kind] = 0;
-			if (c->bad == NULL)
-				log_info("cache", "file=\"%s\" bad record "
-				    "uid=%u", c->path, uid);
-			c->bad = "bad record checksum";
-			return false;
-		}
-		e->off[kind] |= OFF_VERIFIED;
 	}
+	ret = msgcache_record_data(r, base,
+	    (e->off[kind] & OFF_VERIFIED) != 0, data_r);
+	if (ret < 0) {
+		/* a miss now; the file is rebuilt next time */
+		e->off[kind] = 0;
+		if (c->bad == NULL)
+			log_info("cache", "file=\"%s\" bad record uid=%u",
+			    c->path, uid);
+		c->bad = "bad record checksum";
+		return false;
+	}
+	if (ret > 0)
+		e->off[kind] |= OFF_VERIFIED;
+	return ret > 0;
+}
+
+const unsigned char *
+msgcache_record_at(struct msgcache *c, int kind, uint32_t off, size_t limit,
+	size_t *avail_r)
+{
+	struct rwin *w = &c->win[kind];
+	size_t want, rlen;
+	ssize_t n;
+	int pass;
+
+	if (c->fd < 0 || off < HDR_SIZE || off >= limit ||
+	    limit - off < REC_HDR)
+		return NULL;
+	if (w->len > 0 && off >= w->off && off - w->off <= w->len &&
+	    w->len - (off - w->off) >= REC_HDR) {
+		const unsigned char *r = w->buf + (off - w->off);
+		size_t avail = w->len - (off - w->off);
+
+		if (avail > limit - off)
+			avail = limit - off;
+		rlen = get32(r + 4);
+		/* all of it here, or never whole anyway */
+		if (rlen <= avail || rlen > MSGCACHE_RECORD_MAX ||
+		    rlen > limit - off) {
+			*avail_r = avail;
+			return r;
+		}
+	}
+	want = limit - off < LOOKUP_WINDOW ? limit - off : LOOKUP_WINDOW;
+	for (pass = 0; pass < 2; pass++) {
+		if (w->cap < want) {
+			w->buf = xreallocarray(w->buf, want, 1);
+			w->cap = want;
+		}
+		w->len = 0;
+		do {
+			n = pread(c->fd, w->buf, want, (off_t)off);
+		} while (n < 0 && errno == EINTR);
+		if (n < REC_HDR)
+			return NULL;
+		w->off = off;
+		w->len = (size_t)n;
+		rlen = get32(w->buf + 4);
+		/* a record bigger than the window: read it whole */
+		if (rlen <= w->len || rlen > MSGCACHE_RECORD_MAX ||
+		    rlen > limit - off || w->len < want)
+			break;
+		want = rlen;
+	}
+	*avail_r = w->len;
+	return w->buf;
+}
+
+bool
+msgcache_frame_ok(const unsigned char *r, size_t avail, uint32_t uid,
+	int kind)
+{
+	size_t rlen;
+
+	if (avail < REC_HDR)
+		return false;
+	rlen = get32(r + 4);
+	return get32(r) == REC_MAGIC && rlen >= REC_HDR &&
+	    rlen <= MSGCACHE_RECORD_MAX && rlen <= avail &&
+	    get32(r + 16) == uid && r[20] == kind &&
+	    REC_HDR + (size_t)r[21] <= rlen && r[22] == 0 && r[23] == 0;
+}
+
+int
+msgcache_record_data(const unsigned char *r, struct span base,
+	bool verified, struct span *data_r)
+{
+	size_t rlen = get32(r + 4);
+
+	if (r[21] != base.len || memcmp(r + REC_HDR, base.p, base.len) != 0)
+		return 0;
+	if (!verified && get64(r + 8) != msgcache_hash(r + 16, rlen - 16))
+		return -1;
 	*data_r = span_make((const char *)r + REC_HDR + base.len,
 	    rlen - REC_HDR - base.len);
-	return true;
+	return 1;
 }
 
 void
@@ -797,12 +904,7 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 		c->no_write = true;
 		return;
 	}
-	if (c->wlen + rlen > c->wcap) {
-		c->wcap = c->wlen + rlen + MSGCACHE_WRITE_BATCH;
-		c->wbuf = xreallocarray(c->wbuf, c->wcap, 1);
-	}
-	/* UNSAFE: rlen bytes reserved above */
-	r = c->wbuf + c->wlen;
+	r = wgroup_reserve(c, (int)kind, rlen);
 	put32(r, REC_MAGIC);
 	put32(r + 4, (uint32_t)rlen);
 	put32(r + 16, uid);
@@ -813,7 +915,8 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 	memcpy(r + REC_HDR, base.p, base.len);
 	if (data.len > 0)
 		memcpy(r + REC_HDR + base.len, data.p, data.len);
-	put64(r + 8, cache_hash(r + 16, rlen - 16));
+	put64(r + 8, msgcache_hash(r + 16, rlen - 16));
+	c->w[kind].len += rlen;
 	c->wlen += rlen;
 	if (c->wlen >= MSGCACHE_WRITE_BATCH)
 		msgcache_flush(c);
@@ -822,14 +925,26 @@ msgcache_add(struct msgcache *c, uint32_t uid, struct span base,
 void
 msgcache_flush(struct msgcache *c)
 {
+	struct iovec iov[MSGCACHE_KINDS];
+	int k, niov = 0;
 	ssize_t n;
 
-	if (c->wlen == 0 || c->fd < 0)
+	if (c->wlen == 0 || c->fd < 0) {
+		drop_writes(c);
 		return;
-	/* one write of whole records: O_APPEND keeps another process's
-	 * records from interleaving with these */
+	}
+	for (k = 0; k < MSGCACHE_KINDS; k++) {
+		if (c->w[k].len == 0)
+			continue;
+		iov[niov].iov_base = c->w[k].buf;
+		iov[niov].iov_len = c->w[k].len;
+		niov++;
+	}
+	/* one write of whole records, grouped by kind: O_APPEND keeps
+	 * another process's records from interleaving with these (one
+	 * writev() is one write) */
 	do {
-		n = write(c->fd, c->wbuf, c->wlen);
+		n = writev(c->fd, iov, niov);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0 || (size_t)n != c->wlen) {
 		/* a short write leaves a torn record: readers stop there,
@@ -838,7 +953,7 @@ msgcache_flush(struct msgcache *c)
 		    n < 0 ? strerror(errno) : "short write");
 		c->no_write = true;
 	}
-	c->wlen = 0;
+	drop_writes(c);
 }
 
 void
@@ -848,9 +963,8 @@ msgcache_release(struct msgcache *c)
 		return;
 	msgcache_flush(c);
 	unmap(c);
+	msgcache_index_unmap(c);
+	free_windows(c);
 	c->last = NULL;
-	/* an idle session keeps only the index */
-	free(c->wbuf);
-	c->wbuf = NULL;
-	c->wcap = 0;
+	free_writes(c);
 }

@@ -3,7 +3,9 @@
  * Unit tests for imapd/msgcache: round trip of every kind, base name and
  * UIDVALIDITY checks, a torn tail (ignored) and corruption (rebuilt),
  * two writers on one file, a file replaced or deleted under an open
- * cache, compaction, and the size limits.
+ * cache, compaction, the size limits, records grouped by kind, records
+ * bigger than a lookup's window, and the index file (used, ignored when
+ * damaged or stale, dropped when it lies, rewritten after compaction).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -22,12 +24,15 @@
 
 static char *dir;
 static char path[512];
+static char ipath[512];
 
 static void
 setup(void)
 {
 	dir = test_tmpdir();
 	(void)snprintf(path, sizeof(path), "%s/%s", dir, MSGCACHE_FILE_NAME);
+	(void)snprintf(ipath, sizeof(ipath), "%s/%s%s", dir,
+	    MSGCACHE_FILE_NAME, MSGCACHE_INDEX_SUFFIX);
 }
 
 static void
@@ -483,12 +488,47 @@ START_TEST(test_replaced_or_deleted)
 END_TEST
 
 static bool
+live_all(void *ctx, uint32_t uid, struct span base)
+{
+	unsigned *calls = ctx;
+
+	(*calls)++;
+	return uid > 0 && base.len > 0;
+}
+
+static bool
 live_upto_10(void *ctx, uint32_t uid, struct span base)
 {
 	unsigned *calls = ctx;
 
 	(*calls)++;
 	return uid <= 10 && base.len > 0;
+}
+
+/* How many times the kind changes from one record to the next in the
+ * file (records of a kind together: few). */
+static unsigned
+kind_changes(void)
+{
+	size_t len, off = 32;
+	char *data = test_read_file(path, &len);
+	unsigned changes = 0;
+	int last = -1;
+
+	while (off + 24 <= len) {
+		const unsigned char *r = (const unsigned char *)data + off;
+		uint32_t rlen = (uint32_t)r[4] | (uint32_t)r[5] << 8 |
+		    (uint32_t)r[6] << 16 | (uint32_t)r[7] << 24;
+
+		if (last >= 0 && r[20] != last)
+			changes++;
+		last = r[20];
+		ck_assert_uint_ge(rlen, 24);
+		off += rlen;
+	}
+	ck_assert_uint_eq(off, len);
+	free(data);
+	return changes;
 }
 
 START_TEST(test_compaction)
@@ -511,6 +551,11 @@ START_TEST(test_compaction)
 	ck_assert_int_gt(before, 200 * 4000);
 	other = msgcache_new(dir, UV);
 	ck_assert_int_eq(msgcache_refresh(other, NULL, NULL), 0);
+	/* other wrote an index file (without checking for compaction, as
+	 * it has no live()); without it, c indexes the file in full and
+	 * checks */
+	ck_assert_uint_eq(msgcache_stats(other)->index_writes, 1);
+	ck_assert_int_eq(unlink(ipath), 0);
 	c = msgcache_new(dir, UV);
 	ck_assert_int_eq(msgcache_refresh(c, live_upto_10, &calls), 0);
 	ck_assert_uint_gt(calls, 0);
@@ -520,6 +565,8 @@ START_TEST(test_compaction)
 	ck_assert(msgcache_lookup(c, 3, base_of(3, b, sizeof(b)),
 	    MSGCACHE_ENVELOPE, &(struct span){ NULL, 0 }));
 	ck_assert_uint_eq(count_hits(c, 11, 200), 0);
+	/* written kind by kind */
+	ck_assert_uint_eq(kind_changes(), MSGCACHE_KINDS - 1);
 	/* the other process follows the rename */
 	ck_assert_int_eq(msgcache_refresh(other, NULL, NULL), 0);
 	ck_assert_uint_eq(msgcache_stats(other)->reopens, 1);
@@ -530,6 +577,315 @@ START_TEST(test_compaction)
 	c = msgcache_new(dir, UV);
 	ck_assert_int_eq(msgcache_refresh(c, live_upto_10, &calls), 0);
 	ck_assert_uint_eq(msgcache_stats(c)->compactions, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* One append puts the records of each kind together. */
+START_TEST(test_grouped_by_kind)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, 40, 1);
+	msgcache_release(c);
+	ck_assert_uint_eq(kind_changes(), MSGCACHE_KINDS - 1);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, 1, 40), 40 * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* UIDs 1..N_BIG of all kinds make a file over MSGCACHE_INDEX_MIN. */
+#define N_BIG 600
+
+/* A cache file of N_BIG UIDs and its index file, as a second session
+ * leaves them. */
+static void
+make_indexed(void)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	add_all(c, 1, N_BIG, 1);
+	msgcache_free(&c);
+	ck_assert_int_gt(file_size(), MSGCACHE_INDEX_MIN);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_writes, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records, N_BIG * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+
+START_TEST(test_index_used)
+{
+	struct msgcache *c, *w;
+	char b[128];
+	struct span got;
+
+	make_indexed();
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records, 0);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	ck_assert_uint_eq(count_hits(c, N_BIG + 1, N_BIG + 20), 0);
+	ck_assert(!msgcache_lookup(c, 7, base_of(8, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	msgcache_release(c);
+
+	/* another session appends meanwhile: new UIDs and a newer record
+	 * of one in the index file */
+	w = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(w, NULL, NULL), 0);
+	add_all(w, N_BIG + 1, N_BIG + 10, 1);
+	msgcache_add(w, 7, base_of(7, b, sizeof(b)), MSGCACHE_ENVELOPE,
+	    span_str("NEWER"));
+	msgcache_free(&w);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(count_hits(c, N_BIG + 1, N_BIG + 10),
+	    10 * MSGCACHE_KINDS);
+	ck_assert(msgcache_lookup(c, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_ENVELOPE, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert(memcmp(got.p, "NEWER", 5) == 0);
+	ck_assert(msgcache_lookup(c, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	msgcache_free(&c);
+	/* and a new session: the index file, then the tail */
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records,
+	    10 * MSGCACHE_KINDS + 1);
+	ck_assert_uint_eq(count_hits(c, N_BIG + 1, N_BIG + 10),
+	    10 * MSGCACHE_KINDS);
+	ck_assert(msgcache_lookup(c, 7, base_of(7, b, sizeof(b)),
+	    MSGCACHE_ENVELOPE, &got));
+	ck_assert_uint_eq(got.len, 5);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* Ways an index file goes bad: each is ignored (the cache file is
+ * scanned, nothing is lost, a new index file is written). */
+enum index_damage {
+	ID_TRUNCATED, ID_EMPTY, ID_PAYLOAD, ID_HEADER, ID_GARBAGE,
+	ID_LONGER, ID_STALE
+};
+
+START_TEST(test_index_ignored)
+{
+	enum index_damage d = (enum index_damage)_i;
+	struct msgcache *c;
+	size_t len;
+	char *data;
+	FILE *f;
+
+	make_indexed();
+	data = test_read_file(ipath, &len);
+	switch (d) {
+	case ID_TRUNCATED:
+		len -= 3;
+		break;
+	case ID_EMPTY:
+		len = 0;
+		break;
+	case ID_PAYLOAD:
+		data[len - 100] ^= 1;
+		break;
+	case ID_HEADER:
+		data[30] ^= 1;
+		break;
+	case ID_GARBAGE:
+		memset(data, 'x', len);
+		break;
+	case ID_LONGER:
+		data = realloc(data, len + 4);
+		ck_assert_ptr_nonnull(data);
+		memset(data + len, 0, 4);
+		len += 4;
+		break;
+	case ID_STALE: {
+		/* the cache file rebuilt (same size, other records): the
+		 * index describes another file */
+		struct msgcache *r = msgcache_new(dir, UV + 1);
+
+		ck_assert_int_eq(msgcache_refresh(r, NULL, NULL), 0);
+		msgcache_free(&r);
+		r = msgcache_new(dir, UV);
+		ck_assert_int_eq(msgcache_refresh(r, NULL, NULL), 0);
+		add_all(r, 2, N_BIG + 1, 1);
+		msgcache_free(&r);
+		break;
+	}
+	}
+	f = fopen(ipath, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	free(data);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_ignored, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_writes, 1);
+	if (d == ID_STALE) {
+		ck_assert_uint_eq(count_hits(c, 1, 1), 0);
+		ck_assert_uint_eq(count_hits(c, 2, N_BIG + 1),
+		    N_BIG * MSGCACHE_KINDS);
+	} else {
+		ck_assert_uint_eq(count_hits(c, 1, N_BIG),
+		    N_BIG * MSGCACHE_KINDS);
+	}
+	msgcache_free(&c);
+	/* the new one is used */
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	msgcache_free(&c);
+}
+END_TEST
+
+/* An index file that checks but points at a wrong record (here: the
+ * record changed under it): a miss, then dropped and scanned again. */
+START_TEST(test_index_lies)
+{
+	struct msgcache *c;
+	size_t len, off = 32;
+	char *data = NULL, b[128];
+	struct span got;
+	unsigned char *r;
+
+	make_indexed();
+	/* change the UID of uid 5's HEADER record in the cache file */
+	data = test_read_file(path, &len);
+	for (;;) {
+		r = (unsigned char *)data + off;
+		if (r[16] == 5 && r[17] == 0 && r[20] == MSGCACHE_HEADER)
+			break;
+		off += (size_t)r[4] | (size_t)r[5] << 8 | (size_t)r[6] << 16;
+		ck_assert_uint_lt(off, len);
+	}
+	free(data);
+	poke((off_t)off + 16, 6);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert(!msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	ck_assert_uint_eq(count_hits(c, 6, 10), 5 * MSGCACHE_KINDS);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_dropped, 1);
+	/* scanned in full: the record is now uid 6's, whose hash fails
+	 * when used (then the file is rebuilt) */
+	ck_assert_uint_eq(msgcache_stats(c)->records, N_BIG * MSGCACHE_KINDS);
+	ck_assert(!msgcache_lookup(c, 5, base_of(5, b, sizeof(b)),
+	    MSGCACHE_HEADER, &got));
+	msgcache_free(&c);
+}
+END_TEST
+
+/* Compacted while an index file exists: the records are found again. */
+START_TEST(test_index_compaction)
+{
+	struct msgcache *c;
+	unsigned calls = 0;
+
+	make_indexed();
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	/* two more copies of everything: two thirds of the file are
+	 * dead */
+	add_all(c, 1, N_BIG, 1);
+	add_all(c, 1, N_BIG, 1);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, live_all, &calls), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->compactions, 1);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, live_all, &calls), 0);
+	ck_assert_uint_eq(msgcache_stats(c)->index_loads, 1);
+	ck_assert_uint_eq(msgcache_stats(c)->records, 0);
+	ck_assert_uint_eq(msgcache_stats(c)->compactions, 0);
+	ck_assert_uint_eq(count_hits(c, 1, N_BIG), N_BIG * MSGCACHE_KINDS);
+	msgcache_free(&c);
+}
+END_TEST
+
+START_TEST(test_index_check)
+{
+	size_t len, entries;
+	const char *error;
+	struct stat st;
+	char *data;
+
+	make_indexed();
+	ck_assert_int_eq(stat(path, &st), 0);
+	data = test_read_file(ipath, &len);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len), UV,
+	    st.st_ino, (uint64_t)st.st_size, &entries, &error), 0);
+	ck_assert_uint_eq(entries, N_BIG);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len), UV,
+	    st.st_ino + 1, (uint64_t)st.st_size, &entries, &error), -1);
+	ck_assert_str_eq(error, "other cache file");
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len), UV,
+	    st.st_ino, (uint64_t)st.st_size - 1, &entries, &error), -1);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, len - 1), UV,
+	    st.st_ino, (uint64_t)st.st_size, &entries, &error), -1);
+	ck_assert_int_eq(msgcache_index_check(span_make(data, 10), UV,
+	    st.st_ino, (uint64_t)st.st_size, &entries, &error), -1);
+	free(data);
+}
+END_TEST
+
+/* Records bigger than a lookup's read window come whole; the kinds of
+ * one UID stay valid together. */
+START_TEST(test_big_records)
+{
+	struct msgcache *c = msgcache_new(dir, UV);
+	static char big[150 * 1024];
+	struct span got[MSGCACHE_KINDS];
+	char b[128], d[128];
+	uint32_t uid;
+	int k;
+
+	memset(big, 'b', sizeof(big));
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	for (uid = 1; uid <= 6; uid++) {
+		add_all(c, uid, uid, 1);
+		if (uid % 2 == 0)
+			msgcache_add(c, uid, base_of(uid, b, sizeof(b)),
+			    MSGCACHE_HEADER, span_make(big, sizeof(big) -
+			    uid));
+	}
+	msgcache_free(&c);
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	for (uid = 1; uid <= 6; uid++) {
+		for (k = 0; k < MSGCACHE_KINDS; k++)
+			ck_assert(msgcache_lookup(c, uid, base_of(uid, b,
+			    sizeof(b)), (enum msgcache_kind)k, &got[k]));
+		for (k = 0; k < MSGCACHE_KINDS; k++) {
+			struct span want = data_of(uid, k, d, sizeof(d));
+
+			if (k == MSGCACHE_HEADER && uid % 2 == 0) {
+				ck_assert_uint_eq(got[k].len,
+				    sizeof(big) - uid);
+				ck_assert(memcmp(got[k].p, big,
+				    got[k].len) == 0);
+				continue;
+			}
+			ck_assert_uint_eq(got[k].len, want.len);
+			ck_assert(memcmp(got[k].p, want.p, want.len) == 0);
+		}
+	}
+	ck_assert_uint_eq(msgcache_stats(c)->rebuilds, 0);
 	msgcache_free(&c);
 }
 END_TEST
@@ -610,6 +966,8 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_uidvalidity_changed);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_check);
+	tcase_add_test(tc, test_grouped_by_kind);
+	tcase_add_test(tc, test_big_records);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("corruption");
@@ -628,6 +986,17 @@ msgcache_suite(void)
 	tcase_add_test(tc, test_runs);
 	tcase_add_test(tc, test_replaced_or_deleted);
 	tcase_add_test(tc, test_compaction);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("index");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_index_used);
+	tcase_add_loop_test(tc, test_index_ignored, ID_TRUNCATED,
+	    ID_STALE + 1);
+	tcase_add_test(tc, test_index_lies);
+	tcase_add_test(tc, test_index_compaction);
+	tcase_add_test(tc, test_index_check);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
