@@ -15,6 +15,7 @@
  * The index file that spares a new session most of the scan is
  * msgcache_index.c's.
  */
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "msgcache.h"
@@ -343,8 +345,42 @@ msgcache_write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
+/* Remove the temp files ("tern-cache*.tmp") that a session which died
+ * while writing one left in the folder: those not written to for
+ * MSGCACHE_TEMP_STALE_SECS (a live writer's are seconds old). */
+static void
+sweep_stale_temps(const struct msgcache *c)
+{
+	char p[MAILDIR_PATH_MAX];
+	size_t prefix = strlen(MSGCACHE_FILE_NAME);
+	time_t now = time(NULL);
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if ((d = opendir(c->dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (len <= prefix + 4 ||
+		    strncmp(de->d_name, MSGCACHE_FILE_NAME, prefix) != 0 ||
+		    strcmp(de->d_name + len - 4, ".tmp") != 0 ||
+		    maildir_path(p, sizeof(p), "%s/%s", c->dir,
+		    de->d_name) < 0 || lstat(p, &st) < 0 ||
+		    !S_ISREG(st.st_mode) ||
+		    now - st.st_mtime < MSGCACHE_TEMP_STALE_SECS)
+			continue;
+		if (unlink(p) == 0)
+			log_info("msgcache", "removed=%s reason=\"stale temp "
+			    "file\"", p);
+	}
+	(void)closedir(d);
+}
+
 /* A new temp file in the folder for a fresh cache (or index) file: its
- * name into tmp, the fd returned (-1 on error). */
+ * name into tmp, the fd returned (-1 on error). Old ones left by a
+ * crash go first. */
 int
 msgcache_create_temp(const struct msgcache *c, const char *suffix,
 	char *tmp, size_t size)
@@ -352,6 +388,7 @@ msgcache_create_temp(const struct msgcache *c, const char *suffix,
 	char rnd[13];
 	int fd;
 
+	sweep_stale_temps(c);
 	str_random_hex(rnd, 6);
 	if (maildir_path(tmp, size, "%s/%s%s.%s.tmp", c->dir,
 	    MSGCACHE_FILE_NAME, suffix, rnd) < 0)

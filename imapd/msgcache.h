@@ -54,6 +54,9 @@
 /* Compaction needs at least this many dead bytes, and more dead than
  * live ones (or a full file). */
 #define MSGCACHE_COMPACT_MIN (256 * 1024)
+/* A temp file (tern-cache*.tmp) not written to for this long is a dead
+ * session's, removed when a new one is made. */
+#define MSGCACHE_TEMP_STALE_SECS (60 * 60)
 
 enum msgcache_kind {
 	MSGCACHE_HEADER,	/* the header block as stored, blank line

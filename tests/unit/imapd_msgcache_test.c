@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "msgcache.h"
@@ -181,6 +182,35 @@ START_TEST(test_empty_data)
 	    MSGCACHE_HEADER, &got));
 	ck_assert_uint_eq(got.len, 0);
 	msgcache_free(&c);
+}
+END_TEST
+
+/* Temp files a dead session left are removed when a new one is made;
+ * a live writer's (fresh) one and other files stay. */
+START_TEST(test_stale_temps)
+{
+	static const char *const names[] = { "tern-cache.0a1b2c3d4e5f.tmp",
+	    "tern-cache.index.0a1b2c3d4e5f.tmp", "tern-cache.young.tmp",
+	    "tern-cache.old-but-kept" };
+	struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
+	struct msgcache *c;
+	char p[600];
+	size_t i;
+
+	old[0].tv_sec = old[1].tv_sec = time(NULL) - 2 * 3600;
+	for (i = 0; i < N_ELEMENTS(names); i++) {
+		(void)snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		test_write_file(p, "partial");
+		if (i != 2)
+			ck_assert_int_eq(utimensat(AT_FDCWD, p, old, 0), 0);
+	}
+	c = msgcache_new(dir, UV);
+	ck_assert_int_eq(msgcache_refresh(c, NULL, NULL), 0);
+	msgcache_free(&c);
+	for (i = 0; i < N_ELEMENTS(names); i++) {
+		(void)snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		ck_assert_int_eq(access(p, F_OK) == 0, i >= 2);
+	}
 }
 END_TEST
 
@@ -963,6 +993,7 @@ msgcache_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_empty_data);
+	tcase_add_test(tc, test_stale_temps);
 	tcase_add_test(tc, test_uidvalidity_changed);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_check);
