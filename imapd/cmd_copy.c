@@ -92,7 +92,8 @@ copy_file_of(struct imap_cmd *c, struct msgstore_target *t, uint32_t seq,
 
 	if (m == NULL)
 		return 1;
-	mask = msgflags_remap(v->mb, t->mb, msgflags_mask(maildir_mail_flags(v->mb, m)), NULL);
+	mask = msgflags_remap(v->mb, t->mb,
+	    msgflags_mask(maildir_mail_flags(v->mb, m)), NULL);
 	msgflags_letters(mask, letters, sizeof(letters));
 	if (maildir_mailbox_mail_path(v->mb, m, from, sizeof(from)) < 0 ||
 	    maildir_unique_name(unique, sizeof(unique)) < 0 ||
