@@ -203,7 +203,8 @@ START_TEST(test_index_view)
 	ck_assert_uint_eq(fast->count, 4);
 	ck_assert(fast->mails[3].in_new);
 	ck_assert_str_eq(fast->keywords.names[0], "$Junk");
-	ck_assert_str_eq(maildir_mail_flags(fast, maildir_mailbox_find(fast, 2)), "Fa");
+	ck_assert_str_eq(maildir_mail_flags(fast,
+	    maildir_mailbox_find(fast, 2)), "Fa");
 	ck_assert_uint_eq(maildir_mailbox_find(fast, 3)->size, 4);
 	/* the first one without an index: a full sync of the same */
 	boxpath(path, sizeof(path), MAILDIR_INDEX_FILE_NAME);
@@ -388,7 +389,8 @@ START_TEST(test_index_changes)
 		ck_assert_uint_eq(mb->count, 4);
 		break;
 	case CHANGE_FLAGS:
-		ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)), "FS");
+		ck_assert_str_eq(maildir_mail_flags(mb,
+		    maildir_mailbox_find(mb, 1)), "FS");
 		ck_assert_uint_gt(mb->modseq.highest, before->modseq.highest);
 		break;
 	case CHANGE_EXPUNGE:

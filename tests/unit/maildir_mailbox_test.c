@@ -141,7 +141,8 @@ START_TEST(test_dovecot_fixture)
 
 	m = maildir_mailbox_find(mb, 3);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(maildir_mail_name(mb, m), "1700000002.M3P1.host,S=1000:2,FRSab");
+	ck_assert_str_eq(maildir_mail_name(mb, m),
+	    "1700000002.M3P1.host,S=1000:2,FRSab");
 	ck_assert_str_eq(maildir_mail_flags(mb, m), "FRSab");
 	ck_assert_uint_eq(m->keywords, 3);
 	ck_assert_str_eq(mb->keywords.names[0], "$Junk");
@@ -157,7 +158,8 @@ START_TEST(test_dovecot_fixture)
 
 	m = maildir_mailbox_find(mb, 5);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(maildir_mail_name(mb, m), "1700000004.M5P1.host,S=10,W=11:2,T");
+	ck_assert_str_eq(maildir_mail_name(mb, m),
+	    "1700000004.M5P1.host,S=10,W=11:2,T");
 	ck_assert_str_eq(maildir_mail_flags(mb, m), "T");
 
 	m = maildir_mailbox_find(mb, 6);
@@ -192,7 +194,8 @@ START_TEST(test_dovecot_fixture)
 	ck_assert_int_eq(maildir_mailbox_open(path, 0, &mb, &err, &error), 0);
 	ck_assert_uint_eq(mb->uid_validity, 1700000001);
 	ck_assert_uint_eq(mb->count, 1);
-	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)), "S");
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)),
+	    "S");
 	maildir_mailbox_free(&mb);
 }
 END_TEST
@@ -313,7 +316,8 @@ START_TEST(test_sync_skip)
 	backdate("cur");
 	ck_assert_int_eq(maildir_mailbox_sync(mb, 0, &err, &error), 0);
 	ck_assert_uint_ne(mb->generation, gen);
-	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 2)), "F");
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 2)),
+	    "F");
 
 	/* a delivery: new/ moves; the fresh mtime is then not trusted,
 	 * so the next sync is a full one even though nothing changed */
@@ -435,8 +439,10 @@ START_TEST(test_uid_order)
 	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[0]), "foreign-name");
 	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[1]),
 	    "1699999999.M999999P1.h,S=1,W=1");
-	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[2]), "1700000000.M99P1.h,S=1,W=1");
-	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[3]), "1700000000.M100P1.h,S=1,W=1");
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[2]),
+	    "1700000000.M99P1.h,S=1,W=1");
+	ck_assert_str_eq(maildir_mail_name(mb, &mb->mails[3]),
+	    "1700000000.M100P1.h,S=1,W=1");
 	ck_assert_uint_eq(mb->mails[3].uid, 4);
 	maildir_mailbox_free(&mb);
 }
@@ -528,7 +534,8 @@ START_TEST(test_flags_expunge_keywords)
 	m = maildir_mailbox_find(mb, 1);
 	ck_assert_str_eq(maildir_mail_flags(mb, m), "FSa");
 	ck_assert_uint_eq(m->keywords, 1);
-	ck_assert_str_eq(maildir_filename_flags(maildir_mail_name(mb, m)), "FSa");
+	ck_assert_str_eq(maildir_filename_flags(maildir_mail_name(mb, m)),
+	    "FSa");
 	ck_assert(!m->in_new);
 	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 1, "x!", &err, &error),
 	    -1);
@@ -542,7 +549,8 @@ START_TEST(test_flags_expunge_keywords)
 	ck_assert_int_eq(rename(from, to), 0);
 	ck_assert_int_eq(maildir_mailbox_set_flags(mb, 1, "S", &err, &error),
 	    0);
-	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)), "S");
+	ck_assert_str_eq(maildir_mail_flags(mb, maildir_mailbox_find(mb, 1)),
+	    "S");
 	ck_assert_int_eq(access(to, F_OK), -1);
 
 	/* expunge */
@@ -705,7 +713,8 @@ child_deliver(int id, const char *log_path)
 		}
 		blen = strlen(name);
 		for (j = 0; j < mb->count; j++) {
-			if (strncmp(maildir_mail_name(mb, &mb->mails[j]), name, blen) == 0)
+			if (strncmp(maildir_mail_name(mb, &mb->mails[j]),
+			    name, blen) == 0)
 				uid = mb->mails[j].uid;
 		}
 		maildir_mailbox_free(&mb);
