@@ -243,31 +243,47 @@ fetch_data_clear(struct fetch_data *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* The next name of a field list "(a b "c")" from *pos (start at 0):
+ * true with *name_r (quotes dropped, maybe empty), false at the end. */
+static bool
+field_list_next(struct span list, size_t *pos, struct span *name_r)
+{
+	size_t end = list.len > 0 ? list.len - 1 : 0, i = *pos, s;
+
+	if (i == 0)
+		i = 1;			/* after "(" */
+	while (i < end && list.p[i] == ' ')
+		i++;
+	if (i >= end)
+		return false;
+	if (list.p[i] == '"') {
+		s = ++i;
+		while (i < end && list.p[i] != '"')
+			i++;
+		*name_r = span_make(list.p + s, i - s);
+		if (i < end)
+			i++;		/* the closing quote */
+	} else {
+		s = i;
+		while (i < end && list.p[i] != ' ')
+			i++;
+		*name_r = span_make(list.p + s, i - s);
+	}
+	*pos = i;
+	return true;
+}
+
 /* Is name in the list "(a b "c")"? */
 static bool
 field_listed(struct span list, struct span name)
 {
-	size_t i = 1, end = list.len - 1;
+	struct span f;
+	size_t pos = 0;
 
-	while (i < end) {
-		size_t s;
-
-		while (i < end && list.p[i] == ' ')
-			i++;
-		if (i < end && list.p[i] == '"') {
-			s = ++i;
-			while (i < end && list.p[i] != '"')
-				i++;
-		} else {
-			s = i;
-			while (i < end && list.p[i] != ' ')
-				i++;
-		}
-		if (i - s == name.len && i > s &&
-		    strncasecmp(list.p + s, name.p, name.len) == 0)
+	while (field_list_next(list, &pos, &f)) {
+		if (f.len == name.len && f.len > 0 &&
+		    strncasecmp(f.p, name.p, name.len) == 0)
 			return true;
-		if (i < end && list.p[i] == '"')
-			i++;
 	}
 	return false;
 }
@@ -361,35 +377,20 @@ ascii_caseeq(const char *a, const char *b, size_t n)
 void
 fetch_field_names_split(struct span list, struct fetch_field_names *fn)
 {
-	size_t i = 1, end = list.len > 0 ? list.len - 1 : 0;
+	struct span f;
+	size_t pos = 0;
 
 	fn->list = list;
 	fn->n = 0;
 	fn->split = true;
-	/* as field_listed() reads it */
-	while (i < end) {
-		size_t s;
-
-		while (i < end && list.p[i] == ' ')
-			i++;
-		if (i < end && list.p[i] == '"') {
-			s = ++i;
-			while (i < end && list.p[i] != '"')
-				i++;
-		} else {
-			s = i;
-			while (i < end && list.p[i] != ' ')
-				i++;
+	while (field_list_next(list, &pos, &f)) {
+		if (f.len == 0)
+			continue;
+		if (fn->n == FETCH_FIELD_SPLIT_MAX) {
+			fn->split = false;
+			return;
 		}
-		if (i > s) {
-			if (fn->n == FETCH_FIELD_SPLIT_MAX) {
-				fn->split = false;
-				return;
-			}
-			fn->name[fn->n++] = span_make(list.p + s, i - s);
-		}
-		if (i < end && list.p[i] == '"')
-			i++;
+		fn->name[fn->n++] = f;
 	}
 }
 
